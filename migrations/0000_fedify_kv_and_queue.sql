@@ -11,7 +11,9 @@ CREATE TABLE `queue` (
 	`ordering_key` text,
 	`available_at` integer NOT NULL,
 	`locked_until` integer,
+	`locked_by` text,
 	`attempts` integer DEFAULT 0 NOT NULL,
+	`failed_at` integer,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
 );
 --> statement-breakpoint

@@ -16,7 +16,10 @@ export const kvTable = sqliteTable(
 /**
  * Fedify's message queue. A row stays until its handler succeeded
  * (at-least-once); `lockedUntil` lets another worker take over a row whose
- * worker died mid-handling.
+ * worker died mid-handling, and `lockedBy` (a per-claim token) keeps a worker
+ * whose lease lapsed from touching a claim that is no longer its own.
+ * `failedAt` parks a row that exhausted its attempts: kept for inspection and
+ * requeueing, never handed out again on its own.
  */
 export const queueTable = sqliteTable(
   "queue",
@@ -26,7 +29,9 @@ export const queueTable = sqliteTable(
     orderingKey: text("ordering_key"),
     availableAt: integer("available_at").notNull(),
     lockedUntil: integer("locked_until"),
+    lockedBy: text("locked_by"),
     attempts: integer("attempts").notNull().default(0),
+    failedAt: integer("failed_at"),
     createdAt: integer("created_at")
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
