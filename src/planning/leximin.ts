@@ -1,0 +1,134 @@
+/**
+ * Progressive filling on a group LP, priority class by class, then the
+ * least-hauling solve with every ratio pinned. The model is kept and only its
+ * bounds change between solves, so HiGHS restarts from the last basis.
+ */
+import type { Highs } from "highs";
+import type { GroupLp } from "./model.js";
+import type { Net } from "./network.js";
+import type { SolveStats } from "./types.js";
+
+/** A common level below this is zero: it is solver noise, not a delivery. */
+export const ZERO_LEVEL = 1e-6;
+/** How far a frozen level is loosened before the next solve (relative, absolute on the ratio). */
+const RELAX_REL = 1e-9;
+const RELAX_ABS = 1e-10;
+/** A need blocks the level when its dual carries at least this share of the objective. */
+const DUAL_SHARE = 1e-9;
+
+export interface GroupSolution {
+  /** Ratio level reached by each need of the group (same order as GroupLp.needs). */
+  readonly levels: Float64Array;
+  readonly colValue: Float64Array;
+}
+
+export function solveGroup(highs: Highs, lp: GroupLp, net: Net, stats: SolveStats): GroupSolution {
+  const levels = fillLevels(highs, lp, net, stats);
+  return { levels, colValue: leastHauling(highs, lp, net, levels, stats) };
+}
+
+function fillLevels(highs: Highs, lp: GroupLp, net: Net, stats: SolveStats): Float64Array {
+  const { model, needs, needCol, needRow, tCol } = lp;
+  const inf = highs.infinity;
+  const levels = new Float64Array(needs.length);
+  const q = (k: number) => net.needs[needs[k]!]!.q;
+  const setRows = (ks: number[], lo: number) => {
+    if (ks.length === 0) return;
+    model.changeRowsBounds(
+      { kind: "set", indices: Int32Array.from(ks, (k) => needRow[k]!) },
+      new Float64Array(ks.length).fill(lo),
+      new Float64Array(ks.length).fill(inf),
+    );
+  };
+  const freeze = (ks: number[], level: number) => {
+    setRows(ks, -inf);
+    const lo = Math.max(0, level * (1 - RELAX_REL) - RELAX_ABS);
+    for (const k of ks) {
+      levels[k] = level;
+      model.changeColBounds(needCol[k]!, lo * q(k), q(k));
+    }
+  };
+  for (let p = 0; p < 3; p++) {
+    let active: number[] = [];
+    for (let k = 0; k < needs.length; k++) if (net.needs[needs[k]!]!.p === p) active.push(k);
+    setRows(active, 0);
+    while (active.length > 0) {
+      run(highs, lp, stats);
+      let t = model.getSolution().colValue[tCol]!;
+      if (t < ZERO_LEVEL) t = 0;
+      if (t >= 1 - 1e-9) {
+        freeze(active, 1);
+        break;
+      }
+      const dual = model.getSolution().rowDual;
+      let blocked = active.filter((k) => Math.abs(dual[needRow[k]!]!) * q(k) > DUAL_SHARE);
+      if (blocked.length === 0) blocked = probeEach(highs, lp, net, active, t, stats);
+      // Exact arithmetic always finds one; this guard only stops endless loops on noise.
+      if (blocked.length === 0) blocked = active;
+      freeze(blocked, t);
+      const done = new Set(blocked);
+      active = active.filter((k) => !done.has(k));
+    }
+  }
+  return levels;
+}
+
+/** Without usable duals: a need is blocked if even alone it cannot rise above t. */
+function probeEach(highs: Highs, lp: GroupLp, net: Net, active: number[], t: number, stats: SolveStats): number[] {
+  const { model, needs, needCol, tCol } = lp;
+  const lo = Math.max(0, t * (1 - RELAX_REL) - RELAX_ABS);
+  model.changeColBounds(tCol, lo, lo);
+  model.changeColCost(tCol, 0);
+  const blocked: number[] = [];
+  for (const k of active) {
+    const q = net.needs[needs[k]!]!.q;
+    model.changeColCost(needCol[k]!, 1);
+    run(highs, lp, stats);
+    if (model.getSolution().colValue[needCol[k]!]! <= q * (t * (1 + 1e-7) + 1e-9)) blocked.push(k);
+    model.changeColCost(needCol[k]!, 0);
+  }
+  model.changeColBounds(tCol, 0, 1);
+  model.changeColCost(tCol, 1);
+  return blocked;
+}
+
+function leastHauling(highs: Highs, lp: GroupLp, net: Net, levels: Float64Array, stats: SolveStats): Float64Array {
+  const { model, needs, needCol, numCols, tCol } = lp;
+  model.changeColsCost({ kind: "range", from: 0, to: numCols - 1 }, lp.haulCost);
+  model.changeObjectiveSense(highs.constants.objectiveSense.minimize);
+  model.changeColBounds(tCol, 0, 0);
+  // Pin every ratio to its level, loosened by a hair both ways.
+  const cols = Int32Array.from(needCol);
+  const order = [...cols.keys()].sort((a, b) => cols[a]! - cols[b]!);
+  const lo = new Float64Array(order.length);
+  const hi = new Float64Array(order.length);
+  order.forEach((k, i) => {
+    const q = net.needs[needs[k]!]!.q;
+    const l = levels[k]!;
+    lo[i] = q * Math.max(0, l * (1 - RELAX_REL) - RELAX_ABS);
+    hi[i] = q * Math.min(1, l * (1 + RELAX_REL) + RELAX_ABS);
+  });
+  // Pinned exactly first, so delivered amounts come out as the levels
+  // themselves; loosened by a hair both ways only if that is infeasible.
+  const indices = Int32Array.from(order, (k) => cols[k]!);
+  const exact = Float64Array.from(order, (k) => net.needs[needs[k]!]!.q * levels[k]!);
+  model.changeColsBounds({ kind: "set", indices }, exact, exact);
+  if (!tryRun(highs, lp, stats)) {
+    model.changeColsBounds({ kind: "set", indices }, lo, hi);
+    run(highs, lp, stats);
+  }
+  return model.getSolution().colValue;
+}
+
+function run(highs: Highs, lp: GroupLp, stats: SolveStats): void {
+  if (!tryRun(highs, lp, stats)) throw new Error(`planner LP ended with HiGHS status ${lp.model.getModelStatus()}`);
+}
+
+function tryRun(highs: Highs, lp: GroupLp, stats: SolveStats): boolean {
+  stats.lpSolves++;
+  if (lp.model.run().modelStatus === highs.constants.modelStatus.optimal) return true;
+  // A warm start can stall on a near-degenerate basis; a cold solve settles it.
+  lp.model.clearSolver();
+  stats.lpSolves++;
+  return lp.model.run().modelStatus === highs.constants.modelStatus.optimal;
+}
