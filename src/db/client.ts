@@ -33,3 +33,13 @@ export function openDatabase(file: string): OpenedDatabase {
     },
   };
 }
+
+/**
+ * Runs `fn` in one IMMEDIATE transaction (the write lock taken up front, so a
+ * second process waits rather than failing mid-way). Nested calls become
+ * savepoints. Everything written through `db` inside is part of it: drizzle
+ * and the raw handle share the one connection.
+ */
+export function inTransaction<T>(sqlite: Sqlite, fn: () => T): T {
+  return sqlite.transaction(fn).immediate();
+}

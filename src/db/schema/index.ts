@@ -1,1 +1,3 @@
+export * from "./federation.js";
 export * from "./fedify.js";
+export * from "./node.js";

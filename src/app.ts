@@ -1,0 +1,113 @@
+import "./lib/runtime-shims.js";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger } from "fastify";
+import type { Logger } from "pino";
+import type { Config } from "./config.js";
+import { type OpenedDatabase, openDatabase } from "./db/client.js";
+import { applyMigrations } from "./db/migrate.js";
+import { registerActivityRoute } from "./federation/activity-route.js";
+import { createNodeFederation } from "./federation/builder.js";
+import type { NodeServices } from "./federation/context.js";
+import { registerFederationBridge } from "./federation/fastify-bridge.js";
+import { KeyRing } from "./federation/keys.js";
+import { SqliteKvStore } from "./federation/kv-store.js";
+import { SqliteMessageQueue, type SqliteMessageQueueOptions } from "./federation/message-queue.js";
+import { OutboxDispatcher } from "./federation/outbox.js";
+import { SOFTWARE_VERSION } from "./federation/nodeinfo.js";
+import { registerErrorHandling } from "./http/errors.js";
+import type { App, HttpDeps } from "./http/types.js";
+import { registerNetworkRoutes } from "./network/http.js";
+import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
+import { registerCommunityPage } from "./web/community-page.js";
+
+export interface BuildOptions {
+  readonly logger: Logger;
+  /** An already-open database (tests pass ":memory:"); by default `<dataDir>/tendril.sqlite`. */
+  readonly database?: OpenedDatabase;
+  readonly queue?: SqliteMessageQueueOptions;
+}
+
+export interface Node {
+  readonly app: App;
+  readonly services: NodeServices;
+  /** Set on the very first start only: the one time the admin token is ever shown. */
+  readonly bootstrapToken: string | null;
+  /** Starts background work: the delivery queue and the outbox dispatcher. */
+  startBackground(): void;
+}
+
+export class StartupError extends Error {}
+
+/** Builds the node (database, federation, HTTP); never listens. */
+export async function buildApp(config: Config, options: BuildOptions): Promise<Node> {
+  const database = options.database ?? openNodeDatabase(config.dataDir);
+  const { db, sqlite } = database;
+  applyMigrations(db);
+  const identity = ensureNodeIdentity(db, config.handle);
+  if (!identity.ok) {
+    database.close();
+    throw new StartupError(identity.message);
+  }
+  const bootstrapToken = ensureBootstrapToken(db);
+
+  const log = options.logger;
+  const federation = createNodeFederation({
+    config,
+    db,
+    kv: new SqliteKvStore(sqlite),
+    queue: new SqliteMessageQueue(sqlite, options.queue),
+  });
+  const contextFor = () => federation.createContext(new URL(config.origin), services);
+  const outbox = new OutboxDispatcher(db, contextFor as never, log.child({ component: "outbox" }));
+  const services: NodeServices = { config, db, sqlite, keys: new KeyRing(db), outbox, log };
+  const deps: HttpDeps = { services, federation, context: contextFor };
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: "Tendril community node", version: SOFTWARE_VERSION },
+      components: { securitySchemes: { adminToken: { type: "http", scheme: "bearer" } } },
+      security: [{ adminToken: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+
+  registerErrorHandling(app);
+  registerFederationBridge(app, federation, services);
+  registerActivityRoute(app, deps);
+  registerNetworkRoutes(app, deps);
+  registerCommunityPage(app, deps);
+
+  const queueStop = new AbortController();
+  let queueRun: Promise<void> | null = null;
+  app.addHook("onClose", async () => {
+    queueStop.abort();
+    await outbox.stop();
+    await queueRun;
+    database.close();
+  });
+
+  return {
+    app,
+    services,
+    bootstrapToken,
+    startBackground() {
+      queueRun = federation.startQueue(services, { signal: queueStop.signal });
+      void outbox.kick();
+    },
+  };
+}
+
+function openNodeDatabase(dataDir: string): OpenedDatabase {
+  mkdirSync(dataDir, { recursive: true });
+  return openDatabase(join(dataDir, "tendril.sqlite"));
+}

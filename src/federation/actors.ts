@@ -1,0 +1,50 @@
+import type { Federation } from "@fedify/fedify";
+import { Application, Endpoints, Group, Place } from "@fedify/vocab";
+import { INSTANCE_ACTOR, type NodeServices, PATHS } from "./context.js";
+
+/**
+ * The actors this node hosts: its community (a Group other nodes and
+ * Mastodon users follow) and an instance actor that signs our fetches.
+ */
+export function registerActors(federation: Federation<NodeServices>): void {
+  federation
+    .setActorDispatcher(PATHS.actor, async (ctx, identifier) => {
+      const { config } = ctx.data;
+      const keys = await ctx.getActorKeyPairs(identifier);
+      const common = {
+        id: ctx.getActorUri(identifier),
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        publicKey: keys[0]?.cryptographicKey ?? null,
+        assertionMethods: keys.map((k) => k.multikey),
+      };
+      if (identifier === INSTANCE_ACTOR) {
+        return new Application({
+          ...common,
+          preferredUsername: INSTANCE_ACTOR,
+          name: `${config.name} (node)`,
+          manuallyApprovesFollowers: true,
+        });
+      }
+      if (identifier !== config.handle) return null;
+      return new Group({
+        ...common,
+        preferredUsername: config.handle,
+        name: config.name,
+        summary: config.summary === "" ? null : config.summary,
+        url: ctx.getActorUri(identifier),
+        outbox: ctx.getOutboxUri(identifier),
+        followers: ctx.getFollowersUri(identifier),
+        manuallyApprovesFollowers: config.followPolicy === "manual",
+        location: config.location
+          ? new Place({ name: config.location.name || null, latitude: config.location.lat, longitude: config.location.lon })
+          : null,
+      });
+    })
+    .mapHandle((ctx, username) => (username === ctx.data.config.handle ? username : null))
+    .setKeyPairsDispatcher(async (ctx, identifier) => {
+      if (identifier !== INSTANCE_ACTOR && identifier !== ctx.data.config.handle) return [];
+      const pairs = await ctx.data.keys.get(identifier);
+      return [pairs.rsa, pairs.ed25519];
+    });
+}
