@@ -100,6 +100,7 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #park: Database.Statement<[number, number, string]>;
   readonly #requeue: Database.Statement<[number]>;
   readonly #depth: Database.Statement<[number, number], { queued: number; ready: number | null }>;
+  readonly #nextDue: Database.Statement<[number], { at: number | null }>;
   readonly #insertMany: (payloads: string[], orderingKey: string | null, availableAt: number) => void;
 
   constructor(sqlite: Sqlite, options: SqliteMessageQueueOptions = {}) {
@@ -142,7 +143,12 @@ export class SqliteMessageQueue implements MessageQueue {
       for (;;) {
         const next = pickNext.get({ now });
         if (next === undefined) return undefined;
-        if (next.attempts < this.#maxAttempts) return lock.get({ id: next.id, until: now + this.#leaseMs, token: randomUUID() });
+        if (next.attempts < this.#maxAttempts)
+          return lock.get({
+            id: next.id,
+            until: now + this.#leaseMs,
+            token: randomUUID(),
+          });
         // Out of attempts yet claimable again: its worker died during the last
         // allowed attempt (a message that crashes workers). Park it.
         parkUnheld.run(now, next.id);
@@ -161,6 +167,9 @@ export class SqliteMessageQueue implements MessageQueue {
     );
     this.#requeue = sqlite.prepare(
       "UPDATE queue SET failed_at = NULL, attempts = 0, available_at = ? WHERE failed_at IS NOT NULL",
+    );
+    this.#nextDue = sqlite.prepare(
+      "SELECT min(available_at) AS at FROM queue WHERE available_at > ? AND failed_at IS NULL",
     );
     this.#depth = sqlite.prepare(
       `SELECT count(*) AS queued, sum(available_at <= ?) AS ready FROM queue
@@ -182,8 +191,8 @@ export class SqliteMessageQueue implements MessageQueue {
       });
       if (payloads.length === 0) return Promise.resolve();
       this.#insertMany(payloads, options?.orderingKey ?? null, Date.now() + delay);
-      if (delay > 0) setTimeout(() => this.#wakeAll(), delay).unref();
-      else this.#wakeAll();
+      // Delayed ones too: a sleeping listener then shortens its sleep to the new due time.
+      this.#wakeAll();
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);
@@ -192,8 +201,15 @@ export class SqliteMessageQueue implements MessageQueue {
 
   getDepth(): Promise<MessageQueueDepth> {
     const now = Date.now();
-    const { queued, ready } = this.#depth.get(now, now) ?? { queued: 0, ready: 0 };
-    return Promise.resolve({ queued, ready: ready ?? 0, delayed: queued - (ready ?? 0) });
+    const { queued, ready } = this.#depth.get(now, now) ?? {
+      queued: 0,
+      ready: 0,
+    };
+    return Promise.resolve({
+      queued,
+      ready: ready ?? 0,
+      delayed: queued - (ready ?? 0),
+    });
   }
 
   /** Puts every parked message back in line with a fresh attempt count; returns how many. */
@@ -229,7 +245,9 @@ export class SqliteMessageQueue implements MessageQueue {
             row = this.#claim(Date.now());
           } catch (error) {
             // A busy or failing database must not end the listener: try again at the next poll.
-            logger.error("Claiming a queued message failed: {error}", { error });
+            logger.error("Claiming a queued message failed: {error}", {
+              error,
+            });
             break;
           }
           if (row === undefined) break;
@@ -240,6 +258,7 @@ export class SqliteMessageQueue implements MessageQueue {
           inFlight.add(running);
         }
         if (woken) continue;
+        const sleepMs = this.#sleepMs();
         await new Promise<void>((resolve) => {
           const done = () => {
             clearTimeout(timer);
@@ -249,7 +268,7 @@ export class SqliteMessageQueue implements MessageQueue {
             };
             resolve();
           };
-          const timer = setTimeout(done, this.#pollIntervalMs);
+          const timer = setTimeout(done, sleepMs);
           signal?.addEventListener("abort", done, { once: true });
           wake = done;
         });
@@ -259,6 +278,23 @@ export class SqliteMessageQueue implements MessageQueue {
       if (listeners.size === 0) wakers.delete(this.#wakeKey);
       await Promise.allSettled(inFlight);
     }
+  }
+
+  /**
+   * How long an idle listener sleeps: until the next delayed or backed-off
+   * message is due if that comes before the next poll. Local enqueues wake it
+   * earlier; the poll finds other processes' messages and lapsed leases.
+   */
+  #sleepMs(): number {
+    try {
+      const now = Date.now();
+      const at = this.#nextDue.get(now)?.at;
+      // One extra millisecond: timers may fire a hair early against the wall clock.
+      if (at != null) return Math.min(this.#pollIntervalMs, at - now + 1);
+    } catch (error) {
+      logger.error("Reading the next due time failed: {error}", { error });
+    }
+    return this.#pollIntervalMs;
   }
 
   /** Runs one claimed message to completion; never throws. */
@@ -297,7 +333,6 @@ export class SqliteMessageQueue implements MessageQueue {
     }
     const backoff = Math.min(this.#retryBaseMs * 2 ** (row.attempts - 1), this.#retryMaxMs);
     this.#release.run(now + backoff, row.id, row.lockedBy);
-    setTimeout(() => this.#wakeAll(), backoff).unref();
     logger.warn("Message {id} failed (attempt {attempts}), retrying in {backoff} ms: {reason}", {
       id: row.id,
       attempts: row.attempts,

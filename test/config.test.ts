@@ -1,0 +1,89 @@
+import t from "tap";
+import { formatConfigErrors, loadConfig } from "../src/config.js";
+
+t.test("defaults give a node on localhost:3000 with data under ./data", async (t) => {
+  const r = loadConfig({}, []);
+  if (!r.ok) return t.fail(formatConfigErrors(r.errors));
+  t.equal(r.config.port, 3000);
+  t.equal(r.config.origin, "http://localhost:3000");
+  t.match(r.config.dataDir, /\/data$/);
+  t.equal(r.config.handle, "community");
+  t.equal(r.config.dev, true, "a loopback origin allows loopback peers");
+  t.equal(r.config.followPolicy, "auto");
+});
+
+t.test("flags win over environment variables", async (t) => {
+  const r = loadConfig({ TENDRIL_PORT: "4000", TENDRIL_HANDLE: "envname" }, ["--port", "5000", "--handle", "flagname"]);
+  t.ok(r.ok);
+  if (r.ok) {
+    t.equal(r.config.port, 5000);
+    t.equal(r.config.handle, "flagname");
+    t.equal(r.config.origin, "http://localhost:5000", "the default origin follows the port");
+  }
+});
+
+t.test("a public https origin turns dev mode off unless asked", async (t) => {
+  const r = loadConfig({ TENDRIL_ORIGIN: "https://tendril.example.org" }, []);
+  t.ok(r.ok && r.config.dev === false);
+  const forced = loadConfig({ TENDRIL_ORIGIN: "https://tendril.example.org" }, ["--dev"]);
+  t.ok(forced.ok && forced.config.dev === true);
+  const off = loadConfig({}, ["--no-dev"]);
+  t.ok(off.ok && off.config.dev === false);
+});
+
+t.test("location parses lat,lon with an optional place name", async (t) => {
+  const r = loadConfig({ TENDRIL_LOCATION: "41.89, 12.49", TENDRIL_LOCATION_NAME: "Roma" }, []);
+  t.ok(r.ok);
+  if (r.ok) t.same(r.config.location, { lat: 41.89, lon: 12.49, name: "Roma" });
+});
+
+t.test("every bad setting is reported at once, each by the name the user wrote", async (t) => {
+  const r = loadConfig(
+    {
+      TENDRIL_PORT: "70000",
+      TENDRIL_ORIGIN: "ftp://x",
+      TENDRIL_LOG_LEVEL: "loud",
+      TENDRIL_LOCATION: "91,0",
+      TENDRIL_DEV: "maybe",
+      TENDRIL_BODY_LIMIT: "12",
+    },
+    ["--handle", "Not Valid", "--follow-policy", "sometimes"],
+  );
+  t.equal(r.ok, false);
+  if (r.ok) return;
+  const settings = r.errors.map((e) => e.setting).sort();
+  t.same(settings, [
+    "--follow-policy",
+    "--handle",
+    "TENDRIL_BODY_LIMIT",
+    "TENDRIL_DEV",
+    "TENDRIL_LOCATION",
+    "TENDRIL_LOG_LEVEL",
+    "TENDRIL_ORIGIN",
+    "TENDRIL_PORT",
+  ]);
+  const text = formatConfigErrors(r.errors);
+  t.match(text, /TENDRIL_PORT: must be a whole number from 0 to 65535, got "70000"/);
+  t.match(text, /--handle: must be 1-32 lower-case letters/);
+  t.match(text, /TENDRIL_LOCATION: latitude must be between -90 and 90/);
+});
+
+t.test("malformed values of each kind", async (t) => {
+  const cases: [Record<string, string>, string[], RegExp][] = [
+    [{}, ["--port", "abc"], /--port: must be a whole number/],
+    [{}, ["--origin", "https://x.org/path"], /--origin: must be scheme:\/\/host\[:port\] with no path/],
+    [{}, ["--origin", "not a url"], /--origin: must be an absolute URL/],
+    [{}, ["--location", "12"], /--location: must be "lat,lon"/],
+    [{}, ["--location", "0,200"], /--location: longitude must be between -180 and 180/],
+    [{}, ["--location-name", "Roma"], /--location-name: needs TENDRIL_LOCATION as well/],
+    [{}, ["--handle", "instance"], /--handle: "instance" is reserved/],
+    [{}, ["--name", ""], /--name: must be 1-200 characters/],
+    [{}, ["--bogus"], /command line: Unknown option '--bogus'/],
+    [{}, ["stray"], /command line: .*positional/i],
+  ];
+  for (const [env, argv, pattern] of cases) {
+    const r = loadConfig(env, argv);
+    t.equal(r.ok, false, `${argv.join(" ")} is refused`);
+    if (!r.ok) t.match(formatConfigErrors(r.errors), pattern);
+  }
+});
