@@ -4,6 +4,7 @@ import { join } from "node:path";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Federation } from "@fedify/fedify";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
@@ -34,6 +35,7 @@ export interface BuildOptions {
 export interface Node {
   readonly app: App;
   readonly services: NodeServices;
+  readonly federation: Federation<NodeServices>;
   /** Set on the very first start only: the one time the admin token is ever shown. */
   readonly bootstrapToken: string | null;
   /** Starts background work: the delivery queue and the outbox dispatcher. */
@@ -101,6 +103,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   return {
     app,
     services,
+    federation,
     bootstrapToken,
     startBackground() {
       queueRun = federation.startQueue(services, { signal: queueStop.signal });
