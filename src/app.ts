@@ -44,6 +44,8 @@ export interface Node {
 
 export class StartupError extends Error {}
 
+const OUTBOX_RETRY_MS = 30_000;
+
 /** Builds the node (database, federation, HTTP); never listens. */
 export async function buildApp(config: Config, options: BuildOptions): Promise<Node> {
   const database = options.database ?? openNodeDatabase(config.dataDir);
@@ -93,7 +95,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;
+  let outboxRetry: NodeJS.Timeout | undefined;
   app.addHook("onClose", async () => {
+    clearInterval(outboxRetry);
     queueStop.abort();
     await outbox.stop();
     await queueRun;
@@ -108,6 +112,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
     startBackground() {
       queueRun = federation.startQueue(services, { signal: queueStop.signal });
       void outbox.kick();
+      // A row the dispatcher could not hand over (say, a transient error) is retried without waiting for new activity.
+      outboxRetry = setInterval(() => void outbox.kick(), OUTBOX_RETRY_MS);
+      outboxRetry.unref();
     },
   };
 }
