@@ -49,7 +49,7 @@ export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Ar
   const tryLevel = (active: number[], lam: number) => {
     g.flow.set(saved);
     for (const k of active) g.cap[sinkArc[k]!] = lam * q[k]!;
-    stats.lpSolves++;
+    stats.maxFlows++;
     g.augment(S, T);
   };
   const shortfall = () => {

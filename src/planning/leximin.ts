@@ -30,12 +30,23 @@ export function fillLevels(highs: Highs, lp: GroupLp, net: Net, stats: SolveStat
       new Float64Array(ks.length).fill(inf),
     );
   };
+  const frozen: number[] = [];
+  const loosen = (k: number, factor: number) =>
+    model.changeColBounds(needCol[k]!, q(k) * Math.max(0, levels[k]! * (1 - factor * RELAX_REL) - factor * RELAX_ABS), q(k));
   const freeze = (ks: number[], level: number) => {
     setRows(ks, -inf);
-    const lo = Math.max(0, level * (1 - RELAX_REL) - RELAX_ABS);
     for (const k of ks) {
       levels[k] = level;
-      model.changeColBounds(needCol[k]!, lo * q(k), q(k));
+      frozen.push(k);
+      loosen(k, 1);
+    }
+  };
+  // Solver tolerances can put a level a hair above what is reachable; loosen
+  // every frozen level step by step (staying far inside 1e-6) until it solves.
+  const solveLoosening = () => {
+    for (let factor = 10; !tryRun(highs, lp, stats); factor *= 10) {
+      if (factor > 100) throw new Error(`planner LP ended with HiGHS status ${model.getModelStatus()}`);
+      for (const k of frozen) loosen(k, factor);
     }
   };
   for (let p = 0; p < 3; p++) {
@@ -43,7 +54,7 @@ export function fillLevels(highs: Highs, lp: GroupLp, net: Net, stats: SolveStat
     for (let k = 0; k < needs.length; k++) if (net.needs[needs[k]!]!.p === p) active.push(k);
     setRows(active, 0);
     while (active.length > 0) {
-      run(highs, lp, stats);
+      solveLoosening();
       let t = model.getSolution().colValue[tCol]!;
       if (t < ZERO_LEVEL) t = 0;
       if (t >= 1 - 1e-9) {
@@ -91,27 +102,22 @@ export function leastHauling(highs: Highs, lp: GroupLp, net: Net, levels: Float6
   model.changeColsCost({ kind: "range", from: 0, to: numCols - 1 }, lp.haulCost);
   model.changeObjectiveSense(highs.constants.objectiveSense.minimize);
   model.changeColBounds(tCol, 0, 0);
-  // Pin every ratio to its level, loosened by a hair both ways.
-  const cols = Int32Array.from(needCol);
-  const order = [...cols.keys()].sort((a, b) => cols[a]! - cols[b]!);
-  const lo = new Float64Array(order.length);
-  const hi = new Float64Array(order.length);
-  order.forEach((k, i) => {
-    const q = net.needs[needs[k]!]!.q;
-    const l = levels[k]!;
-    lo[i] = q * Math.max(0, l * (1 - RELAX_REL) - RELAX_ABS);
-    hi[i] = q * Math.min(1, l * (1 + RELAX_REL) + RELAX_ABS);
-  });
   // Pinned exactly first, so delivered amounts come out as the levels
   // themselves; loosened by a hair both ways only if that is infeasible.
-  const indices = Int32Array.from(order, (k) => cols[k]!);
-  const exact = Float64Array.from(order, (k) => net.needs[needs[k]!]!.q * levels[k]!);
-  model.changeColsBounds({ kind: "set", indices }, exact, exact);
-  if (!tryRun(highs, lp, stats)) {
+  const indices = Int32Array.from(needCol);
+  for (const factor of [0, 1, 10, 100]) {
+    const lo = new Float64Array(needs.length);
+    const hi = new Float64Array(needs.length);
+    for (let k = 0; k < needs.length; k++) {
+      const q = net.needs[needs[k]!]!.q;
+      const l = levels[k]!;
+      lo[k] = q * Math.max(0, l * (1 - factor * RELAX_REL) - factor * RELAX_ABS);
+      hi[k] = q * Math.min(1, l * (1 + factor * RELAX_REL) + factor * RELAX_ABS);
+    }
     model.changeColsBounds({ kind: "set", indices }, lo, hi);
-    if (!tryRun(highs, lp, stats)) return undefined;
+    if (tryRun(highs, lp, stats)) return model.getSolution().colValue;
   }
-  return model.getSolution().colValue;
+  return undefined;
 }
 
 function run(highs: Highs, lp: GroupLp, stats: SolveStats): void {

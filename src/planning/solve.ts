@@ -27,7 +27,7 @@ interface BlockResult {
 
 export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan> {
   const highs = await getHighs();
-  const st = stats ?? { lpSolves: 0, groups: 0, merges: 0 };
+  const st = stats ?? { lpSolves: 0, maxFlows: 0, groups: 0, merges: 0 };
   const net = indexProblem(problem);
   const blocks = buildBlocks(net);
   const results: BlockResult[] = new Array(blocks.length);

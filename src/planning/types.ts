@@ -87,6 +87,7 @@ export interface Violation {
 /** Counters a caller (the benchmark) can read back after a solve. */
 export interface SolveStats {
   lpSolves: number;
+  maxFlows: number;
   groups: number;
   merges: number;
 }

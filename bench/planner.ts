@@ -1,0 +1,101 @@
+/**
+ * Planner benchmark: seeded generated networks (bench/generate.ts), each case
+ * solved in a child process so that its peak memory is its own and a case
+ * that runs past the time limit can be stopped.
+ *
+ *   npm run bench -- planner [--sizes 50x5,200x20] [--capacity binding|loose|both] [--limit 120]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { solve, type SolveStats, validateProblem } from "../src/planning/index.js";
+import { type Capacity, generateProblem } from "./generate.js";
+
+const ALL_SIZES = [50, 200, 1000, 5000].flatMap((n) => [5, 20, 50].map((r) => `${n}x${r}`));
+
+interface CaseResult {
+  case: string;
+  capacity: Capacity;
+  communities: number;
+  resources: number;
+  legs?: number;
+  offers?: number;
+  needs?: number;
+  status: "ok" | "timeout" | "failed";
+  wallSeconds?: number;
+  peakRssMB?: number;
+  lpSolves?: number;
+  maxFlows?: number;
+  groups?: number;
+  merges?: number;
+  error?: string;
+}
+
+export async function main(args: string[]): Promise<number> {
+  const opt = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  if (opt("child") !== undefined) return child(opt("child")!, opt("capacity") as Capacity);
+  const sizes = (opt("sizes") ?? ALL_SIZES.join(",")).split(",");
+  const capArg = opt("capacity") ?? "both";
+  const capacities: Capacity[] = capArg === "both" ? ["binding", "loose"] : [capArg as Capacity];
+  const limit = Number(opt("limit") ?? 120);
+  const results: CaseResult[] = [];
+  const script = fileURLToPath(new URL("./run.ts", import.meta.url));
+  for (const capacity of capacities) {
+    for (const size of sizes) {
+      const [n, r] = size.split("x").map(Number) as [number, number];
+      const base = { case: size, capacity, communities: n, resources: r };
+      const run = spawnSync(process.execPath, ["--import", "tsx", script, "planner", "--child", size, "--capacity", capacity], {
+        encoding: "utf8",
+        timeout: limit * 1000,
+        killSignal: "SIGKILL",
+        maxBuffer: 1 << 24,
+      });
+      let res: CaseResult;
+      if (run.error || run.signal) res = { ...base, status: "timeout", wallSeconds: limit };
+      else if (run.status !== 0) res = { ...base, status: "failed", error: run.stderr.trim().split("\n").slice(-3).join(" ") };
+      else res = { ...base, ...(JSON.parse(run.stdout.trim().split("\n").pop()!) as Partial<CaseResult>), status: "ok" };
+      results.push(res);
+      process.stderr.write(`${line(res)}\n`);
+    }
+  }
+  process.stdout.write(`\n${table(results, limit)}\n`);
+  const dir = fileURLToPath(new URL("./results/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}planner.json`, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, limitSeconds: limit, results }, null, 2)}\n`);
+  return 0;
+}
+
+/** One case, in its own process: generate, validate, solve; print the numbers as JSON. */
+async function child(size: string, capacity: Capacity): Promise<number> {
+  const [n, r] = size.split("x").map(Number) as [number, number];
+  const problem = generateProblem(n, r, capacity);
+  const t0 = performance.now();
+  const checked = validateProblem(problem);
+  if (!checked.ok) throw new Error("generated problem is invalid");
+  const stats: SolveStats = { lpSolves: 0, maxFlows: 0, groups: 0, merges: 0 };
+  await solve(checked.problem, stats);
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(
+    `${JSON.stringify({ legs: problem.legs.length, offers: problem.offers.length, needs: problem.needs.length, wallSeconds, peakRssMB, ...stats })}\n`,
+  );
+  return 0;
+}
+
+function line(r: CaseResult): string {
+  if (r.status !== "ok") return `${r.capacity} ${r.case}: ${r.status}${r.error ? ` ${r.error}` : ""}`;
+  return `${r.capacity} ${r.case}: ${r.wallSeconds!.toFixed(2)} s, ${Math.round(r.peakRssMB!)} MB, ${r.lpSolves} LPs, ${r.maxFlows} max-flows, ${r.merges} merges`;
+}
+
+function table(results: CaseResult[], limit: number): string {
+  const head = "| capacity | communities × resources | legs | offers | needs | wall time (s) | peak RSS (MB) | LP solves | max-flows | merged groups |";
+  const rows = results.map((r) =>
+    r.status === "ok"
+      ? `| ${r.capacity} | ${r.communities} × ${r.resources} | ${r.legs} | ${r.offers} | ${r.needs} | ${r.wallSeconds!.toFixed(2)} | ${Math.round(r.peakRssMB!)} | ${r.lpSolves} | ${r.maxFlows} | ${r.merges} |`
+      : `| ${r.capacity} | ${r.communities} × ${r.resources} | | | | ${r.status === "timeout" ? `> ${limit} (stopped)` : "failed"} | | | | |`,
+  );
+  return [head, "|---|---|---|---|---|---|---|---|---|---|", ...rows].join("\n");
+}
