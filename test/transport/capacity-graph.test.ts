@@ -35,6 +35,7 @@ t.test("property: any sequence of reservations never takes a leg below zero", as
       return legs.every((l) => l.remainingKg >= 0 && l.remainingKg <= 100) && reserved >= 0;
     }),
   );
+  t.pass("no counter-example found");
 });
 
 t.test("spanOf follows the direction of the route", async (t) => {
