@@ -21,8 +21,15 @@ export interface HaulPayload {
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly reason: string | null;
-  readonly drivers: readonly string[];
-  readonly parties: readonly { id: string; inbox: string | null; sharedInbox: string | null }[];
+  /** Candidate drivers and the communities concerned, with their inboxes so every party can address the others. */
+  readonly drivers: readonly Party[];
+  readonly parties: readonly Party[];
+}
+
+export interface Party {
+  readonly id: string;
+  readonly inbox: string;
+  readonly sharedInbox: string | null;
 }
 
 /** A step in a haul's life as it travels: the state machine's event plus where it happened. */
@@ -45,8 +52,8 @@ export function payloadOfHaul(h: HaulRow): HaulPayload {
     windowStart: new Date(h.windowStart).toISOString(),
     windowEnd: new Date(h.windowEnd).toISOString(),
     reason: h.reason,
-    drivers: JSON.parse(h.driversJson) as string[],
-    parties: JSON.parse(h.partiesJson) as HaulPayload["parties"],
+    drivers: JSON.parse(h.driversJson) as Party[],
+    parties: JSON.parse(h.partiesJson) as Party[],
   };
 }
 

@@ -13,7 +13,8 @@ export const DELIVER_SERVICE = "deliverService";
 
 /** What the attachment's value holds (JSON): everything a receiver needs for its route graph. */
 export interface RoutePayload {
-  readonly stops: readonly Omit<StoredStop, "inbox" | "sharedInbox">[];
+  /** Stops with their inboxes, so every community on the route can address the others. */
+  readonly stops: readonly StoredStop[];
   readonly legs: readonly LegInfo[];
   readonly refrigerated: boolean;
   readonly schedule: readonly DepartureSpec[];
@@ -31,7 +32,7 @@ export function toRouteProposal(r: RouteSnapshot, community: URL): Proposal {
   const live = r.departures.filter((d) => !d.cancelled);
   const capacityKg = Math.max(0, ...r.departures.flatMap((d) => d.legs.map((l) => l.capacityKg)));
   const payload: RoutePayload = {
-    stops: r.stops.map(({ uri, name, lat, lon }) => ({ uri, name, lat, lon })),
+    stops: r.stops,
     legs: r.legs,
     refrigerated: r.refrigerated,
     schedule: r.schedule,
