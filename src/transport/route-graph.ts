@@ -101,9 +101,9 @@ export function reachable(graph: RouteGraph, start: string, maxLegs: number): { 
   const next = new Map<string, Set<string>>();
   for (const e of graph.edges) {
     if (e.capacityKg <= 0) continue;
-    let set = next.get(e.from);
-    if (!set) next.set(e.from, (set = new Set()));
+    const set = next.get(e.from) ?? new Set<string>();
     set.add(e.to);
+    next.set(e.from, set);
   }
   const seen = new Map<string, number>([[start, 0]]);
   let frontier = [start];

@@ -145,7 +145,7 @@ t.test("three communities, two drivers: routes link the federation, hauls are ac
     const mine = [h1.uri, h2.uri].map((u) => list.find((h: any) => h.uri === u)?.id);
     return mine.every(Boolean) ? mine : null;
   }, "both requests to reach D1");
-  const results = await Promise.all(ids.map((id: number) => d1api(`/api/driver/hauls/${id}/accept`, { method: "POST", json: { departure } })));
+  const results = await Promise.all((ids ?? []).map((id: number) => d1api(`/api/driver/hauls/${id}/accept`, { method: "POST", json: { departure } })));
   t.same(results.map((r) => r.status).sort(), [200, 409], "one accepted, one refused");
   const refused = await results.find((r) => r.status === 409)!.json();
   t.match(refused.detail, /Not enough capacity/);
