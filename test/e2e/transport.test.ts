@@ -1,3 +1,6 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import t from "tap";
 import { eventually, type NodeProcess, startNode } from "../helpers/node-process.js";
 
@@ -183,4 +186,16 @@ t.test("three communities, two drivers: routes link the federation, hauls are ac
     return h?.flag === "route_withdrawn";
   }, "A to see its haul flagged");
   await eventually(async () => (await a.getJson("/api/route-graph")).edges.length === 1, "the route to leave A's graph");
+
+  // For docs/federation.md: the activities these nodes really sent (TENDRIL_CAPTURE_WIRE=<file>).
+  const capture = process.env.TENDRIL_CAPTURE_WIRE;
+  if (capture) {
+    const sent = [a, b, c].flatMap((node) => {
+      const db = new Database(join(node.dataDir, "tendril.sqlite"), { readonly: true });
+      const rows = db.prepare("SELECT sender, activity_type, activity_json FROM outbox ORDER BY seq").all() as { sender: string; activity_type: string; activity_json: string }[];
+      db.close();
+      return rows.map((r) => ({ node: node.handle, sender: r.sender, type: r.activity_type, activity: JSON.parse(r.activity_json) }));
+    });
+    writeFileSync(capture, JSON.stringify(sent, null, 2));
+  }
 });
