@@ -9,10 +9,11 @@ import type { HaulRow } from "../db/schema/transport.js";
 import { activityUri, type NodeServices } from "../federation/context.js";
 import { type HaulEventPayload, type Party, payloadOfHaul, toHaulAccept, toHaulEventCreate } from "../federation/mappers/haul.js";
 import { toRouteProposal } from "../federation/mappers/route.js";
-import { type AddressedActor, type PreparedActivity, prepareActivity } from "../federation/outbox.js";
+import { type AddressedActor, commitWithActivities, type PreparedActivity, prepareActivity } from "../federation/outbox.js";
 import { followActor } from "../network/follow-actor.js";
 import { findFollowing } from "../network/follows.js";
-import type { RouteSnapshot, StoredStop } from "./store.js";
+import { driverIdentifier } from "./drivers.js";
+import { findRoute, loadSnapshot, type RouteSnapshot, type StoredStop } from "./store.js";
 
 type Ctx = Context<NodeServices>;
 
@@ -88,4 +89,16 @@ export async function followRoutePeers(ctx: Ctx, stops: readonly StoredStop[]): 
     const result = await followActor(ctx, s.uri);
     if (!result.ok) log.info({ stop: s.uri, reason: result.reason }, "could not follow a community on a route");
   }
+}
+
+/**
+ * After capacity changed, the route is re-published as an Update so every
+ * community's route graph follows. Sent after the commit, in its own
+ * transaction: a lost Update is repaired by the next one.
+ */
+export async function publishCapacity(ctx: Ctx, routeUri: string): Promise<void> {
+  const row = findRoute(ctx.data.db, routeUri);
+  if (!row?.driverId || row.status !== "active") return;
+  const update = await prepareRouteActivity(ctx, "update", loadSnapshot(ctx.data.db, row), driverIdentifier(row.driverId));
+  commitWithActivities(ctx.data, (emit) => emit(update));
 }

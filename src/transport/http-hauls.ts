@@ -8,8 +8,8 @@ import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
 import { spanOf } from "./capacity.js";
 import { driverIdentifier, driverOf, requireDriver } from "./drivers.js";
-import { haulAudience, prepareHaulEvent, prepareRouteActivity } from "./federate.js";
-import { fieldsOf, stateOf } from "./haul-rows.js";
+import { haulAudience, prepareHaulEvent, publishCapacity } from "./federate.js";
+import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
 import { applyHaulEvent, type HaulEvent } from "./hauls.js";
 import {
   claimHaul,
@@ -23,7 +23,6 @@ import {
   listRoutes,
   loadSnapshot,
   recordDecline,
-  releaseLegs,
   reserveLegs,
   stopsOf,
   updateHaul,
@@ -158,6 +157,20 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
     },
   );
 
+  app.post(
+    "/api/hauls/:id/cancel",
+    {
+      ...admin,
+      schema: { tags: ["transport"], summary: "The requesting community cancels a haul nobody has picked up yet (capacity is released)", params: IdParams },
+    },
+    async (request) => {
+      const h = findHaul(db, request.params.id);
+      if (!h) throw HttpProblem.of("notFound", `No haul request ${request.params.id}`);
+      if (h.requesterUri !== self()) throw HttpProblem.of("forbidden", "Only the requesting community cancels a haul request.");
+      return step(h, { type: "cancel" }, config.handle);
+    },
+  );
+
   // ── the driver's side ──────────────────────────────────────────────────────
 
   app.get("/api/driver/hauls", { ...driver, schema: { tags: ["transport"], summary: "Open haul requests that fit the driver's routes, and the driver's own hauls" } }, async (request) => {
@@ -226,7 +239,7 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
         }
         throw error;
       }
-      void publishCapacity(deps, route.uri, d.id).catch((err: unknown) => request.log.warn({ err }, "capacity update not sent"));
+      void publishCapacity(deps.context(), route.uri).catch((err: unknown) => request.log.warn({ err }, "capacity update not sent"));
       return serializeHaul(findHaul(db, h.id)!);
     },
   );
@@ -275,35 +288,17 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
     if (!next.ok) throw HttpProblem.of("conflict", next.reason);
     const payload: HaulEventPayload = { ...event, haul: h.uri };
     const activity = await prepareHaulEvent(deps.context(), h, payload, sender);
+    let released: string | null = null;
     commitWithActivities(services, (emit) => {
       const current = findHaul(db, h.id)!;
       if (current.status !== h.status) throw HttpProblem.of("conflict", "The haul changed meanwhile; try again.");
       updateHaul(db, h.id, fieldsOf(next.state, event));
-      if (event.type === "withdraw" && h.departureUri && h.fromLeg !== null && h.toLeg !== null) {
-        releaseLegs(db, h.departureUri, { fromLeg: h.fromLeg, toLeg: h.toLeg }, { weightKg: h.weightKg, volumeM3: h.volumeM3 });
-      }
+      released = releaseIfCarriedHere(db, h, event);
       emit(activity);
     });
-    if (event.type === "withdraw" && h.departureUri) {
-      const dep = findDeparture(db, h.departureUri);
-      const route = dep ? findRoute(db, dep.routeUri) : undefined;
-      if (route?.driverId) void publishCapacity(deps, route.uri, route.driverId).catch(() => undefined);
-    }
+    if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
     return serializeHaul(findHaul(db, h.id)!);
   }
-}
-
-/**
- * After a reservation, the route's remaining capacity is re-published as an
- * Update so every community's route graph follows. Sent after the commit,
- * in its own transaction: a lost Update is repaired by the next one.
- */
-async function publishCapacity(deps: HttpDeps, routeUri: string, driverId: string): Promise<void> {
-  const { db } = deps.services;
-  const row = findRoute(db, routeUri);
-  if (!row) return;
-  const update = await prepareRouteActivity(deps.context(), "update", loadSnapshot(db, row), driverIdentifier(driverId));
-  commitWithActivities(deps.services, (emit) => emit(update));
 }
 
 class CapacityShort extends Error {}

@@ -139,6 +139,13 @@ t.test("three communities, two drivers: routes link the federation, hauls are ac
   await eventually(async () => !(await (await d2api("/api/driver/hauls")).json()).open.some((h: any) => h.uri === haul.uri), "the request to leave D2's open list");
   await eventually(async () => (await a.getJson("/api/route-graph")).edges.find((e: any) => e.departure === departure)?.capacityKg === 60, "A's graph to show 60 kg left");
 
+  // D1 withdraws: the request returns to the others and the capacity comes back; then D1 takes it again.
+  t.equal((await d1api(`/api/driver/hauls/${d1open.id}/withdraw`, { method: "POST" })).status, 200, "D1 withdraws");
+  await eventually(async () => (await (await d2api("/api/driver/hauls")).json()).open.some((h: any) => h.uri === haul.uri), "the request to be open again for D2");
+  await eventually(async () => (await a.getJson("/api/route-graph")).edges.find((e: any) => e.departure === departure)?.capacityKg === 100, "the capacity to come back");
+  t.equal((await d1api(`/api/driver/hauls/${d1open.id}/accept`, { method: "POST", json: { departure } })).status, 200, "D1 accepts again");
+  await eventually(async () => (await a.getJson("/api/hauls")).items.find((x: any) => x.uri === haul.uri)?.status === "accepted", "A to see it accepted again");
+
   // Race: two requests of 60 kg A → B for the last 60 kg of leg A → B.
   const ask = () =>
     a.api("/api/hauls", { method: "POST", json: { resource: "oil", quantity: 60, unit: "l", weightKg: 60, from: a.actorUrl, to: b.actorUrl, window } }).then((r) => r.json());
@@ -154,6 +161,9 @@ t.test("three communities, two drivers: routes link the federation, hauls are ac
   t.match(refused.detail, /Not enough capacity/);
   const legs = (await (await d1api("/api/driver/routes")).json()).items[0].departures[0].legs;
   t.same(legs.map((l: any) => l.remainingKg), [0, 60], "leg A → B is full, never overbooked");
+  const loser = [h1, h2].find((h) => h.uri !== (results[0]!.status === 200 ? h1.uri : h2.uri))!;
+  t.equal((await a.api(`/api/hauls/${loser.id}/cancel`, { method: "POST" })).status, 200, "A cancels the request nobody could take");
+  await eventually(async () => (await b.getJson("/api/hauls")).items.find((x: any) => x.uri === loser.uri)?.status === "cancelled", "B to see it cancelled");
 
   // Execution of the first haul: picked up, handed over at B, delivered, received short.
   const step = (path: string, json?: unknown) => d1api(`/api/driver/hauls/${d1open.id}/${path}`, { method: "POST", json });

@@ -1,9 +1,9 @@
 import type { InboxContext } from "@fedify/fedify";
 import { type Accept, type Create, type Delete, type Note, type Offer, Proposal, type Update } from "@fedify/vocab";
 import { inTransaction } from "../../db/client.js";
-import { followRoutePeers } from "../../transport/federate.js";
+import { followRoutePeers, publishCapacity } from "../../transport/federate.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
-import { fieldsOf, stateOf } from "../../transport/haul-rows.js";
+import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
 import { findHaulByUri, findRoute, haulsOnRoute, insertHaul, saveRoute, updateHaul, withdrawRoute } from "../../transport/store.js";
 import type { NodeServices } from "../context.js";
 import { haulEventOf, haulPayloadOf, type HaulEventPayload } from "../mappers/haul.js";
@@ -125,6 +125,7 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
     return true;
   }
   const next = applyHaulEvent(stateOf(haul), event);
+  let released: string | null = null;
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: activity.id!.href, actor, type: `Haul:${event.type}` })) return;
     if (!next.ok) {
@@ -136,13 +137,15 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
         ? { driverUri: actor, departureUri: event.departure ?? null, fromLeg: event.fromLeg ?? null, toLeg: event.toLeg ?? null }
         : {};
     updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
+    released = releaseIfCarriedHere(db, haul, event);
   });
+  if (released) await publishCapacity(ctx, released);
   return true;
 }
 
-function mayMake(haul: { driversJson: string; driverUri: string | null; toUri: string }, e: HaulEventPayload, actor: string): boolean {
+function mayMake(haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string }, e: HaulEventPayload, actor: string): boolean {
   if (e.type === "accept") return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
   if (e.type === "received") return haul.toUri === actor;
-  if (e.type === "cancel") return false;
+  if (e.type === "cancel") return haul.requesterUri === actor;
   return haul.driverUri === actor;
 }
