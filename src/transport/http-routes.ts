@@ -10,7 +10,7 @@ import { createDriver, driverIdentifier, driverOf, listDrivers, requireDriver, s
 import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity } from "./federate.js";
 import { buildRouteGraph, reachable, toGeoJson } from "./route-graph.js";
 import { checkSpec, type DepartureSpec, expandAll, WEEKDAYS } from "./schedule.js";
-import { findRoute, graphInput, haulsOnRoute, listRoutes, loadSnapshot, type RouteSnapshot, saveRoute, type StoredStop, updateHaul, withdrawRoute } from "./store.js";
+import { cancelDeparture, findDeparture, findRoute, graphInput, haulsOnRoute, listRoutes, loadSnapshot, type RouteSnapshot, saveRoute, type StoredStop, updateHaul, withdrawRoute } from "./store.js";
 
 const DAY = 86_400_000;
 const Uri = Type.String({ minLength: 1, maxLength: 2048, format: "uri" });
@@ -179,6 +179,40 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
         emit(del);
       });
       return reply.status(200).send({ ...serializeRoute({ ...snapshot, status: "withdrawn" }), flaggedHauls: affected.map((h) => h.uri) });
+    },
+  );
+
+  app.delete(
+    "/api/driver/routes/:id/departures/:departure",
+    {
+      ...driver,
+      schema: {
+        tags: ["transport"],
+        summary: "Withdraw one departure: flags the haul requests on it; the route is re-published without it",
+        params: Type.Object({ id: RouteParams.properties.id, departure: Type.String({ pattern: "^\\d{8}T\\d{6}Z$" }) }),
+      },
+    },
+    async (request) => {
+      const d = driverOf(request);
+      const row = findRoute(db, new URL(`/routes/${request.params.id}`, config.origin).href);
+      if (!row) throw HttpProblem.of("notFound", `No route ${request.params.id}`);
+      if (row.driverId !== d.id) throw HttpProblem.of("forbidden", "This route belongs to another driver.");
+      const depUri = `${row.uri}/departures/${request.params.departure}`;
+      const dep = findDeparture(db, depUri);
+      if (!dep) throw HttpProblem.of("notFound", `No departure ${request.params.departure} on this route`);
+      if (dep.cancelled) throw HttpProblem.of("conflict", "The departure is already withdrawn.");
+      const affected = haulsOnRoute(db, row.uri).filter((h) => h.departureUri === depUri && h.status !== "received" && h.status !== "cancelled");
+      const parties = affected.flatMap((h) => JSON.parse(h.partiesJson));
+      const before = loadSnapshot(db, row);
+      const after = { ...before, departures: before.departures.map((x) => (x.uri === depUri ? { ...x, cancelled: true } : x)) };
+      // The Update omits the cancelled departure: every receiver flags its hauls on it.
+      const update = await prepareRouteActivity(deps.context(), "update", after, driverIdentifier(d.id), parties);
+      commitWithActivities(services, (emit) => {
+        cancelDeparture(db, depUri);
+        for (const h of affected) updateHaul(db, h.id, { flag: "departure_withdrawn" });
+        emit(update);
+      });
+      return { ...serializeRoute(after), flaggedHauls: affected.map((h) => h.uri) };
     },
   );
 

@@ -182,6 +182,10 @@ export function withdrawRoute(db: Db, uri: string): void {
   db.update(departuresTable).set({ cancelled: true }).where(eq(departuresTable.routeUri, uri)).run();
 }
 
+export function cancelDeparture(db: Db, uri: string): void {
+  db.update(departuresTable).set({ cancelled: true }).where(eq(departuresTable.uri, uri)).run();
+}
+
 // ── haul requests ────────────────────────────────────────────────────────────
 
 export type NewHaul = Omit<typeof haulsTable.$inferInsert, "id" | "createdAt" | "updatedAt">;

@@ -1,7 +1,7 @@
 import t from "tap";
 import { inTransaction } from "../../src/db/client.js";
 import { initialLegs } from "../../src/transport/capacity.js";
-import { legsOf, reserveLegs, saveRoute } from "../../src/transport/store.js";
+import { insertHaul, legsOf, reserveLegs, saveRoute } from "../../src/transport/store.js";
 import { buildTestApp } from "../helpers/test-app.js";
 
 const json = (auth: Record<string, string>, body: unknown) => ({ headers: { ...auth, "content-type": "application/json" }, payload: JSON.stringify(body) });
@@ -94,4 +94,59 @@ t.test("the guarded UPDATE never takes a leg below zero and changes nothing when
   t.equal(tryReserve(0, 1, 30), true);
   t.equal(tryReserve(1, 1, 0.001), false);
   t.same(legsOf(db, ["dep"]).get("dep")?.map((l) => l.remainingKg), [70, 0]);
+});
+
+t.test("withdrawing one departure flags the hauls on it; only the route's driver may", async (t) => {
+  const node = await buildTestApp(t);
+  const { db } = node.services;
+  const register = async (name: string) =>
+    (await node.app.inject({ method: "POST", url: "/api/drivers", ...json(node.auth, { name, contact: "c", vehicles: [] }) })).json();
+  const owner = await register("Dana");
+  const other = await register("Ezio");
+  const id = "0b8c5a2e-1111-4c1e-9a55-3f1f3f0d2c11";
+  const uri = `http://127.0.0.1:9/routes/${id}`;
+  const depUri = `${uri}/departures/20991201T063000Z`;
+  saveRoute(db, {
+    uri,
+    driverId: owner.id,
+    driverUri: owner.actor,
+    driverInbox: `${owner.actor}/inbox`,
+    name: "r",
+    stops: ["http://127.0.0.1:9/actors/testville", "http://127.0.0.1:1/actors/b"].map((s) => ({ uri: s, name: s, lat: null, lon: null, inbox: null, sharedInbox: null })),
+    legs: [{ distanceKm: 1, durationMinutes: 1 }],
+    schedule: [],
+    refrigerated: false,
+    status: "active",
+    departures: [{ uri: depUri, departsAt: Date.parse("2099-12-01T06:30:00Z"), cancelled: false, legs: initialLegs(1, 100, 10) }],
+  });
+  insertHaul(db, {
+    uri: "http://127.0.0.1:9/hauls/1",
+    requesterUri: "http://127.0.0.1:9/actors/testville",
+    fromUri: "http://127.0.0.1:9/actors/testville",
+    toUri: "http://127.0.0.1:1/actors/b",
+    resource: "flour",
+    quantity: 10,
+    unit: "kg",
+    weightKg: 10,
+    volumeM3: 0,
+    windowStart: 0,
+    windowEnd: Date.parse("2100-01-01T00:00:00Z"),
+    status: "accepted",
+    driversJson: "[]",
+    partiesJson: "[]",
+    driverUri: owner.actor,
+    departureUri: depUri,
+    fromLeg: 0,
+    toLeg: 0,
+  });
+  const url = `/api/driver/routes/${id}/departures/20991201T063000Z`;
+  t.equal((await node.app.inject({ method: "DELETE", url, headers: { authorization: `Bearer ${other.token}` } })).statusCode, 403, "another driver may not");
+  const res = await node.app.inject({ method: "DELETE", url, headers: { authorization: `Bearer ${owner.token}` } });
+  t.equal(res.statusCode, 200);
+  t.same(res.json().flaggedHauls, ["http://127.0.0.1:9/hauls/1"]);
+  t.equal(res.json().departures[0].cancelled, true);
+  const haul = (await node.app.inject({ url: "/api/hauls", headers: node.auth })).json().items[0];
+  t.equal(haul.flag, "departure_withdrawn", "the haul on it is flagged");
+  t.equal((await node.app.inject({ method: "DELETE", url, headers: { authorization: `Bearer ${owner.token}` } })).statusCode, 409, "twice is a conflict");
+  t.equal((await node.app.inject({ method: "DELETE", url: `/api/driver/routes/${id}/departures/nope`, headers: { authorization: `Bearer ${owner.token}` } })).statusCode, 400);
 });
