@@ -23,6 +23,8 @@ import { registerErrorHandling } from "./http/errors.js";
 import type { App, HttpDeps } from "./http/types.js";
 import { registerNetworkRoutes } from "./network/http.js";
 import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
+import { registerHaulRoutes } from "./transport/http-hauls.js";
+import { registerTransportRoutes } from "./transport/http-routes.js";
 import { registerCommunityPage } from "./web/community-page.js";
 
 export interface BuildOptions {
@@ -92,6 +94,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerActivityRoute(app, deps);
   registerNetworkRoutes(app, deps);
   registerCommunityPage(app, deps);
+  registerTransportRoutes(app, deps);
+  registerHaulRoutes(app, deps);
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;

@@ -23,6 +23,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Largest accepted request body, bytes. */
   readonly bodyLimit: number;
+  /** Follow the other communities on a driver's route that names us (the network grows along the roads). */
+  readonly followRoutePeers: boolean;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -60,6 +62,7 @@ export const SETTINGS = {
   dev: { env: "TENDRIL_DEV", flag: "dev", boolean: true, help: "Allow loopback/private peers (default: on for a loopback origin)" },
   followPolicy: { env: "TENDRIL_FOLLOW_POLICY", flag: "follow-policy", help: "auto: accept followers at once; manual: an admin approves each (default auto)" },
   trustProxy: { env: "TENDRIL_TRUST_PROXY", flag: "trust-proxy", boolean: true, help: "Honour X-Forwarded-* headers (default false)" },
+  followRoutePeers: { env: "TENDRIL_FOLLOW_ROUTE_PEERS", flag: "follow-route-peers", boolean: true, help: "Follow communities joined to us by a driver's route (default true)" },
   bodyLimit: { env: "TENDRIL_BODY_LIMIT", flag: "body-limit", help: "Largest request body in bytes (default 262144)" },
 } as const satisfies Record<string, Setting>;
 
@@ -121,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
 
   const dev = readBoolean(raw.values.dev, isLoopbackOrigin(origin), (m) => fail("dev", m));
   const trustProxy = readBoolean(raw.values.trustProxy, false, (m) => fail("trustProxy", m));
+  const followRoutePeers = readBoolean(raw.values.followRoutePeers, true, (m) => fail("followRoutePeers", m));
 
   const bodyLimit = parseInteger(raw.values.bodyLimit ?? "262144", 1024, 64 * 1024 * 1024);
   if (bodyLimit === null) fail("bodyLimit", `must be a whole number of bytes from 1024 to 67108864, got "${raw.values.bodyLimit}"`);
@@ -142,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
       followPolicy: followPolicy as FollowPolicy,
       trustProxy,
       bodyLimit: bodyLimit as number,
+      followRoutePeers,
     }),
   };
 }

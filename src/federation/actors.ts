@@ -1,5 +1,7 @@
 import type { Federation } from "@fedify/fedify";
 import { Application, Endpoints, Group, Place } from "@fedify/vocab";
+import { driverIdOf, findDriver } from "../transport/drivers.js";
+import { toDriverPerson } from "./mappers/driver.js";
 import { INSTANCE_ACTOR, type NodeServices, PATHS } from "./context.js";
 
 /**
@@ -26,6 +28,11 @@ export function registerActors(federation: Federation<NodeServices>): void {
           manuallyApprovesFollowers: true,
         });
       }
+      const driverId = driverIdOf(identifier);
+      if (driverId !== null) {
+        const driver = findDriver(ctx.data.db, driverId);
+        return driver ? toDriverPerson(driver, common, ctx.getActorUri(config.handle)) : null;
+      }
       if (identifier !== config.handle) return null;
       return new Group({
         ...common,
@@ -43,7 +50,8 @@ export function registerActors(federation: Federation<NodeServices>): void {
     })
     .mapHandle((ctx, username) => (username === ctx.data.config.handle ? username : null))
     .setKeyPairsDispatcher(async (ctx, identifier) => {
-      if (identifier !== INSTANCE_ACTOR && identifier !== ctx.data.config.handle) return [];
+      const isDriver = driverIdOf(identifier) !== null && findDriver(ctx.data.db, driverIdOf(identifier)!) !== undefined;
+      if (identifier !== INSTANCE_ACTOR && identifier !== ctx.data.config.handle && !isDriver) return [];
       const pairs = await ctx.data.keys.get(identifier);
       return [pairs.rsa, pairs.ed25519];
     });

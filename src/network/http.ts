@@ -1,13 +1,14 @@
 import { Type } from "@fastify/type-provider-typebox";
-import { Follow, isActor, Undo } from "@fedify/vocab";
+import { Follow, Undo } from "@fedify/vocab";
 import { desc } from "drizzle-orm";
 import { deliveryFailuresTable, type FollowerRow, type FollowingRow } from "../db/schema/federation.js";
-import { activityUri, INSTANCE_ACTOR } from "../federation/context.js";
-import { prepareAccept, recipientOf } from "../federation/inbox/follows.js";
+import { activityUri } from "../federation/context.js";
+import { prepareAccept } from "../federation/inbox/follows.js";
 import { commitWithActivities, prepareActivity } from "../federation/outbox.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
+import { followActor } from "./follow-actor.js";
 import {
   deleteFollowing,
   findFollowerById,
@@ -17,7 +18,6 @@ import {
   listFollowing,
   removeFollower,
   setFollowerStatus,
-  upsertFollowing,
 } from "./follows.js";
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -45,39 +45,9 @@ export function registerNetworkRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
-      const ctx = deps.context();
-      const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
-      const remote = await ctx.lookupObject(request.body.actor, { documentLoader }).catch((err: unknown) => {
-        request.log.info({ err, actor: request.body.actor }, "actor lookup failed");
-        return null;
-      });
-      if (remote === null) throw HttpProblem.invalid("actor", "could not be fetched as an ActivityPub object");
-      if (!isActor(remote) || remote.id === null || remote.inboxId === null) {
-        throw HttpProblem.invalid("actor", "is not an ActivityPub actor with an inbox");
-      }
-      if (remote.id.origin === config.origin) throw HttpProblem.invalid("actor", "is this node's own actor");
-      const follow = new Follow({
-        id: activityUri(config.origin, crypto.randomUUID()),
-        actor: ctx.getActorUri(config.handle),
-        object: remote.id,
-        to: remote.id,
-      });
-      const prepared = await prepareActivity(ctx, follow, {
-        sender: config.handle,
-        audience: { followers: false, actors: [recipientOf(remote)] },
-      });
-      const row = commitWithActivities(services, (emit) => {
-        const saved = upsertFollowing(db, {
-          actorUri: remote.id!.href,
-          inboxUrl: remote.inboxId!.href,
-          sharedInboxUrl: remote.endpoints?.sharedInbox?.href ?? null,
-          handle: remote.preferredUsername?.toString() ?? null,
-          name: remote.name?.toString() ?? null,
-          followActivityId: prepared.id,
-        });
-        emit(prepared);
-        return saved;
-      });
+      const result = await followActor(deps.context(), request.body.actor);
+      if (!result.ok) throw HttpProblem.invalid("actor", result.message);
+      const row = result.row;
       return reply.status(202).send(serializeFollowing(row));
     },
   );

@@ -1,7 +1,8 @@
 import type { Federation, InboxContext } from "@fedify/fedify";
-import { Accept, Follow, Reject, Undo } from "@fedify/vocab";
+import { Accept, Create, Delete, Follow, Note, Offer, Reject, Undo, Update } from "@fedify/vocab";
 import { type NodeServices, PATHS } from "../context.js";
 import { onFollow, onFollowAnswer, onUndoFollow } from "./follows.js";
+import { onHaulEvent, onHaulOffer, onRouteActivity, onRouteDelete } from "./transport.js";
 
 /** The inbox table: which activity goes to which handler. Handlers live per family. */
 export function registerInbox(federation: Federation<NodeServices>): void {
@@ -9,7 +10,11 @@ export function registerInbox(federation: Federation<NodeServices>): void {
     .setInboxListeners(PATHS.inbox, PATHS.sharedInbox)
     .on(Follow, onFollow)
     .on(Undo, onUndo)
-    .on(Accept, onFollowAnswer)
+    .on(Accept, onAccept)
+    .on(Create, onCreateOrUpdate)
+    .on(Update, onCreateOrUpdate)
+    .on(Delete, onDelete)
+    .on(Offer, onHaulOffer)
     .on(Reject, onFollowAnswer)
     .onError((ctx, error) => {
       ctx.data.log.error({ err: error }, "inbox handler failed");
@@ -19,4 +24,25 @@ export function registerInbox(federation: Federation<NodeServices>): void {
 async function onUndo(ctx: InboxContext<NodeServices>, undo: Undo): Promise<void> {
   const object = await undo.getObject(ctx).catch(() => null);
   if (object instanceof Follow) return onUndoFollow(ctx, undo);
+}
+
+/** Accept of a haul request (carries a haul step) or of one of our Follows. */
+async function onAccept(ctx: InboxContext<NodeServices>, accept: Accept): Promise<void> {
+  if (await onHaulEvent(ctx, accept, accept)) return;
+  return onFollowAnswer(ctx, accept);
+}
+
+/** Create/Update route by the object's type: a driver's route (Proposal) or a haul step (Note). */
+async function onCreateOrUpdate(ctx: InboxContext<NodeServices>, activity: Create | Update): Promise<void> {
+  const object = await activity.getObject(ctx).catch(() => null);
+  if (object instanceof Note && activity instanceof Create) {
+    await onHaulEvent(ctx, activity, object);
+    return;
+  }
+  await onRouteActivity(ctx, activity, object);
+}
+
+/** Delete by the object's id: a driver's route we know. */
+async function onDelete(ctx: InboxContext<NodeServices>, del: Delete): Promise<void> {
+  await onRouteDelete(ctx, del);
 }

@@ -1,0 +1,151 @@
+import type { InboxContext } from "@fedify/fedify";
+import { type Accept, type Create, type Delete, type Note, type Offer, Proposal, type Update } from "@fedify/vocab";
+import { inTransaction } from "../../db/client.js";
+import { followRoutePeers, publishCapacity } from "../../transport/federate.js";
+import { applyHaulEvent } from "../../transport/hauls.js";
+import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
+import { findHaulByUri, findRoute, haulsOnRoute, insertHaul, saveRoute, updateHaul, withdrawRoute } from "../../transport/store.js";
+import type { NodeServices } from "../context.js";
+import { haulEventOf, haulPayloadOf, type HaulEventPayload } from "../mappers/haul.js";
+import { routePayloadOf } from "../mappers/route.js";
+import { markProcessed } from "./log.js";
+
+type Ctx = InboxContext<NodeServices>;
+
+/**
+ * Create or Update of a driver's route: record it for the route graph (the
+ * driver's node stays the authority; we keep its latest picture), flag our
+ * hauls whose departure vanished, and follow the other stop communities.
+ * Returns false when the object is not a route.
+ */
+export async function onRouteActivity(ctx: Ctx, activity: Create | Update, object: unknown): Promise<boolean> {
+  if (!(object instanceof Proposal) || object.id === null) return false;
+  const payload = await routePayloadOf(object);
+  if (payload === null) return false;
+  const { db, log, config } = ctx.data;
+  if (activity.id === null || activity.actorId === null) return true;
+  if (object.attributionId?.href !== activity.actorId.href || object.id.origin !== activity.actorId.origin) {
+    log.warn({ activity: activity.id.href }, "ignored a route not published by its own driver");
+    return true;
+  }
+  if (object.id.origin === config.origin) return true; // our own driver's route: this node already has it
+  const driver = await activity.getActor(ctx);
+  if (!driver?.inboxId) return true;
+  const routeUri = object.id.href;
+  const departures = payload.departures.map((d) => ({ uri: d.id, departsAt: Date.parse(d.startTime), cancelled: false, legs: d.legs }));
+  const live = new Set(departures.map((d) => d.uri));
+  inTransaction(ctx.data.sqlite, () => {
+    if (!markProcessed(db, { id: activity.id!.href, actor: activity.actorId!.href, type: "RouteUpdate" })) return;
+    const before = findRoute(db, routeUri);
+    if (before?.status === "withdrawn") return;
+    const onIt = haulsOnRoute(db, routeUri);
+    saveRoute(db, {
+      uri: routeUri,
+      driverId: null,
+      driverUri: activity.actorId!.href,
+      driverInbox: driver.inboxId!.href,
+      name: object.name?.toString() ?? "route",
+      stops: payload.stops,
+      legs: payload.legs,
+      schedule: payload.schedule,
+      refrigerated: payload.refrigerated,
+      status: "active",
+      departures,
+    });
+    for (const h of onIt) if (h.departureUri && !live.has(h.departureUri) && h.status !== "received") updateHaul(db, h.id, { flag: "departure_changed" });
+  });
+  await followRoutePeers(ctx, payload.stops);
+  return true;
+}
+
+/** Delete of a route by its driver: withdrawn from the graph; hauls on it are flagged. */
+export async function onRouteDelete(ctx: Ctx, del: Delete): Promise<boolean> {
+  const { db } = ctx.data;
+  const uri = del.objectId?.href;
+  const route = uri ? findRoute(db, uri) : undefined;
+  if (!route || del.id === null || del.actorId === null) return false;
+  if (route.driverUri !== del.actorId.href || route.driverId !== null) return true;
+  inTransaction(ctx.data.sqlite, () => {
+    if (!markProcessed(db, { id: del.id!.href, actor: del.actorId!.href, type: "RouteDelete" })) return;
+    withdrawRoute(db, route.uri);
+    for (const h of haulsOnRoute(db, route.uri)) if (h.status !== "received" && h.status !== "cancelled") updateHaul(db, h.id, { flag: "route_withdrawn" });
+  });
+  return true;
+}
+
+/** Offer of a haul request: keep a copy, so our drivers can list it and our community can follow it. */
+export async function onHaulOffer(ctx: Ctx, offer: Offer): Promise<void> {
+  const { db, log } = ctx.data;
+  const object = await offer.getObject(ctx).catch(() => null);
+  if (!(object instanceof Proposal) || object.id === null || offer.id === null || offer.actorId === null) return;
+  const p = await haulPayloadOf(object);
+  if (p === null) return;
+  if (object.attributionId?.href !== offer.actorId.href || object.id.origin !== offer.actorId.origin) {
+    log.warn({ activity: offer.id.href }, "ignored a haul request not sent by its requester");
+    return;
+  }
+  if (object.id.origin === ctx.data.config.origin) return;
+  inTransaction(ctx.data.sqlite, () => {
+    if (!markProcessed(db, { id: offer.id!.href, actor: offer.actorId!.href, type: "HaulOffer" })) return;
+    insertHaul(db, {
+      uri: object.id!.href,
+      requesterUri: offer.actorId!.href,
+      fromUri: p.from,
+      toUri: p.to,
+      resource: p.resource,
+      quantity: p.quantity,
+      unit: p.unit,
+      weightKg: p.weightKg,
+      volumeM3: p.volumeM3,
+      windowStart: Date.parse(p.windowStart),
+      windowEnd: Date.parse(p.windowEnd),
+      reason: p.reason,
+      status: "open",
+      driversJson: JSON.stringify(p.drivers),
+      partiesJson: JSON.stringify(p.parties),
+    });
+  });
+}
+
+/**
+ * A step of a haul made elsewhere (Accept by a driver, or a Note for the
+ * later steps). Only the party entitled to a step may make it: a candidate
+ * driver accepts, the carrying driver reports the journey, the receiving
+ * community confirms receipt. Returns false when the activity is not about a haul.
+ */
+export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: Accept | Note): Promise<boolean> {
+  const event = await haulEventOf(carrier);
+  if (event === null) return false;
+  const { db, log } = ctx.data;
+  const haul = findHaulByUri(db, event.haul);
+  if (!haul || activity.id === null || activity.actorId === null) return true;
+  const actor = activity.actorId.href;
+  if (!mayMake(haul, event, actor)) {
+    log.warn({ activity: activity.id.href, actor }, "ignored a haul step from an actor not entitled to it");
+    return true;
+  }
+  const next = applyHaulEvent(stateOf(haul), event);
+  let released: string | null = null;
+  inTransaction(ctx.data.sqlite, () => {
+    if (!markProcessed(db, { id: activity.id!.href, actor, type: `Haul:${event.type}` })) return;
+    if (!next.ok) {
+      log.info({ activity: activity.id!.href, reason: next.reason }, "haul step does not apply to our copy");
+      return;
+    }
+    const extra =
+      event.type === "accept"
+        ? { driverUri: actor, departureUri: event.departure ?? null, fromLeg: event.fromLeg ?? null, toLeg: event.toLeg ?? null }
+        : {};
+    updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
+    released = releaseIfCarriedHere(db, haul, event);
+  });
+  if (released) await publishCapacity(ctx, released);
+  return true;
+}
+
+function mayMake(haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string }, e: HaulEventPayload, actor: string): boolean {
+  if (e.type === "accept") return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
+  if (e.type === "received") return haul.toUri === actor;
+  if (e.type === "cancel") return haul.requesterUri === actor;
+  return haul.driverUri === actor;
+}

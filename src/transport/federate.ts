@@ -1,0 +1,104 @@
+/**
+ * The Fedify-facing side of transport: turns routes and haul steps into
+ * prepared activities for the outbox, and follows the communities a route
+ * joins us to. Domain rules stay in the pure modules; this only addresses.
+ */
+import type { Context } from "@fedify/fedify";
+import { Delete, Update, Create } from "@fedify/vocab";
+import type { HaulRow } from "../db/schema/transport.js";
+import { activityUri, type NodeServices } from "../federation/context.js";
+import { type HaulEventPayload, type Party, payloadOfHaul, toHaulAccept, toHaulEventCreate } from "../federation/mappers/haul.js";
+import { toRouteProposal } from "../federation/mappers/route.js";
+import { type AddressedActor, commitWithActivities, type PreparedActivity, prepareActivity } from "../federation/outbox.js";
+import { followActor } from "../network/follow-actor.js";
+import { findFollowing } from "../network/follows.js";
+import { driverIdentifier } from "./drivers.js";
+import { findRoute, loadSnapshot, type RouteSnapshot, type StoredStop } from "./store.js";
+
+type Ctx = Context<NodeServices>;
+
+/** Days ahead that recurring departures are expanded for, and the default planning horizon. */
+export const PLANNING_HORIZON_DAYS = 28;
+
+/** Remote actors only: a change made here is already in this node's database. */
+export function remoteOnly(ctx: Ctx, actors: readonly (AddressedActor | Party | null)[]): AddressedActor[] {
+  const seen = new Map<string, AddressedActor>();
+  for (const a of actors) {
+    if (!a || !a.inbox || new URL(a.id).origin === ctx.data.config.origin) continue;
+    seen.set(a.id, { id: a.id, inbox: a.inbox, sharedInbox: a.sharedInbox ?? null });
+  }
+  return [...seen.values()];
+}
+
+export function stopParties(stops: readonly StoredStop[]): Party[] {
+  return stops.filter((s) => s.inbox !== null).map((s) => ({ id: s.uri, inbox: s.inbox!, sharedInbox: s.sharedInbox }));
+}
+
+/** Create / Update / Delete of a route, from its driver to every community on it (and any extra parties). */
+export async function prepareRouteActivity(
+  ctx: Ctx,
+  kind: "create" | "update" | "delete",
+  route: RouteSnapshot,
+  driverIdentifier: string,
+  extra: readonly Party[] = [],
+): Promise<PreparedActivity> {
+  const actor = ctx.getActorUri(driverIdentifier);
+  const audience = remoteOnly(ctx, [...stopParties(route.stops), ...extra]);
+  const id = activityUri(ctx.data.config.origin, crypto.randomUUID());
+  const tos = route.stops.map((s) => new URL(s.uri));
+  const object = toRouteProposal(route, ctx.getActorUri(ctx.data.config.handle));
+  const activity =
+    kind === "create"
+      ? new Create({ id, actor, object, tos })
+      : kind === "update"
+        ? new Update({ id, actor, object, tos })
+        : new Delete({ id, actor, object: new URL(route.uri), tos });
+  return prepareActivity(ctx, activity, { sender: driverIdentifier, audience: { followers: false, actors: audience }, listed: true });
+}
+
+/** Everyone concerned with a haul: the communities and the candidate drivers, except the sender. */
+export function haulAudience(ctx: Ctx, haul: HaulRow, sender: string): AddressedActor[] {
+  const p = payloadOfHaul(haul);
+  return remoteOnly(ctx, [...p.parties, ...p.drivers].filter((a) => a.id !== sender));
+}
+
+/** A haul step, sent by `senderIdentifier` (a driver or our community) to everyone concerned. */
+export async function prepareHaulEvent(ctx: Ctx, haul: HaulRow, event: HaulEventPayload, senderIdentifier: string): Promise<PreparedActivity> {
+  const actor = ctx.getActorUri(senderIdentifier);
+  const audience = haulAudience(ctx, haul, actor.href);
+  const id = activityUri(ctx.data.config.origin, crypto.randomUUID());
+  const recipients = audience.map((a) => a.id);
+  const activity =
+    event.type === "accept"
+      ? toHaulAccept(event, id, actor, recipients)
+      : toHaulEventCreate(event, id, new URL(`${id.href}/note`), actor, recipients);
+  return prepareActivity(ctx, activity, { sender: senderIdentifier, audience: { followers: false, actors: audience } });
+}
+
+/**
+ * A route that names our community joins us to its other stops: follow each
+ * we do not follow yet, unless our policy says not to. Best effort: a stop
+ * that cannot be reached now is simply not followed (and logged).
+ */
+export async function followRoutePeers(ctx: Ctx, stops: readonly StoredStop[]): Promise<void> {
+  const { config, db, log } = ctx.data;
+  const self = ctx.getActorUri(config.handle).href;
+  if (!config.followRoutePeers || !stops.some((s) => s.uri === self)) return;
+  for (const s of stops) {
+    if (s.uri === self || new URL(s.uri).origin === config.origin || findFollowing(db, s.uri)) continue;
+    const result = await followActor(ctx, s.uri);
+    if (!result.ok) log.info({ stop: s.uri, reason: result.reason }, "could not follow a community on a route");
+  }
+}
+
+/**
+ * After capacity changed, the route is re-published as an Update so every
+ * community's route graph follows. Sent after the commit, in its own
+ * transaction: a lost Update is repaired by the next one.
+ */
+export async function publishCapacity(ctx: Ctx, routeUri: string): Promise<void> {
+  const row = findRoute(ctx.data.db, routeUri);
+  if (!row?.driverId || row.status !== "active") return;
+  const update = await prepareRouteActivity(ctx, "update", loadSnapshot(ctx.data.db, row), driverIdentifier(row.driverId));
+  commitWithActivities(ctx.data, (emit) => emit(update));
+}

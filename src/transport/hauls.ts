@@ -1,0 +1,72 @@
+/**
+ * The life of a haul request, as a pure state machine:
+ * open → accepted → picked_up → handed_over (at each stop) → delivered → received.
+ * A driver who withdraws an acceptance returns the request to open; the
+ * requester may cancel it while nobody has picked it up. A difference between
+ * what was requested, picked up, delivered and received is recorded, never hidden.
+ */
+export const HAUL_STATUSES = ["open", "accepted", "picked_up", "handed_over", "delivered", "received", "cancelled"] as const;
+export type HaulStatus = (typeof HAUL_STATUSES)[number];
+
+export interface HaulState {
+  readonly status: HaulStatus;
+  readonly quantity: number;
+  readonly pickedUp: number | null;
+  readonly delivered: number | null;
+  readonly received: number | null;
+  /** received − requested quantity, once received. */
+  readonly difference: number | null;
+  readonly handedOverAt: readonly string[];
+}
+
+export type HaulEvent =
+  | { readonly type: "accept" }
+  | { readonly type: "withdraw" }
+  | { readonly type: "cancel" }
+  | { readonly type: "picked_up"; readonly quantity: number }
+  | { readonly type: "handed_over"; readonly stop: string }
+  | { readonly type: "delivered"; readonly quantity: number }
+  | { readonly type: "received"; readonly quantity: number };
+
+export type Transition = { readonly ok: true; readonly state: HaulState } | { readonly ok: false; readonly reason: string };
+
+const ALLOWED: Record<HaulEvent["type"], readonly HaulStatus[]> = {
+  accept: ["open"],
+  withdraw: ["accepted"],
+  cancel: ["open", "accepted"],
+  picked_up: ["accepted"],
+  handed_over: ["picked_up", "handed_over"],
+  delivered: ["picked_up", "handed_over"],
+  received: ["delivered"],
+};
+
+export function newHaul(quantity: number): HaulState {
+  return { status: "open", quantity, pickedUp: null, delivered: null, received: null, difference: null, handedOverAt: [] };
+}
+
+export function applyHaulEvent(state: HaulState, event: HaulEvent): Transition {
+  if (!ALLOWED[event.type].includes(state.status)) {
+    return { ok: false, reason: `"${event.type}" is not possible while the haul is ${state.status}` };
+  }
+  if ("quantity" in event && !(event.quantity >= 0)) return { ok: false, reason: "quantity must be zero or more" };
+  switch (event.type) {
+    case "accept":
+      return ok({ ...state, status: "accepted" });
+    case "withdraw":
+      return ok({ ...state, status: "open" });
+    case "cancel":
+      return ok({ ...state, status: "cancelled" });
+    case "picked_up":
+      return ok({ ...state, status: "picked_up", pickedUp: event.quantity });
+    case "handed_over":
+      return ok({ ...state, status: "handed_over", handedOverAt: [...state.handedOverAt, event.stop] });
+    case "delivered":
+      return ok({ ...state, status: "delivered", delivered: event.quantity });
+    case "received":
+      return ok({ ...state, status: "received", received: event.quantity, difference: event.quantity - state.quantity });
+  }
+}
+
+function ok(state: HaulState): Transition {
+  return { ok: true, state };
+}
