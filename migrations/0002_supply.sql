@@ -22,6 +22,15 @@ CREATE TABLE `network_items` (
 --> statement-breakpoint
 CREATE INDEX `network_items_actor_idx` ON `network_items` (`actor_uri`);--> statement-breakpoint
 CREATE INDEX `network_items_resource_idx` ON `network_items` (`kind`,`resource_uri`);--> statement-breakpoint
+CREATE TABLE `network_rejections` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`activity_id` text,
+	`actor_uri` text,
+	`object_uri` text,
+	`reason` text NOT NULL,
+	`at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `resource_kinds` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`uri` text NOT NULL,

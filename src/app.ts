@@ -22,6 +22,10 @@ import { registerErrorHandling } from "./http/errors.js";
 import type { App, HttpDeps } from "./http/types.js";
 import { registerNetworkRoutes } from "./network/http.js";
 import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
+import { seedCatalogue } from "./supply/catalogue-store.js";
+import { registerSupplyRoutes } from "./supply/http.js";
+import { registerResourceRoutes } from "./supply/resources-http.js";
+import { registerNetworkViewRoutes } from "./supply/view-http.js";
 import { registerCommunityPage } from "./web/community-page.js";
 
 export interface BuildOptions {
@@ -53,6 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
     throw new StartupError(identity.message);
   }
   const bootstrapToken = ensureBootstrapToken(db);
+  seedCatalogue(db, config.origin);
 
   const log = options.logger;
   const federation = createNodeFederation({
@@ -88,6 +93,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerActivityRoute(app, deps);
   registerNetworkRoutes(app, deps);
   registerCommunityPage(app, deps);
+  registerResourceRoutes(app, deps);
+  registerSupplyRoutes(app, deps);
+  registerNetworkViewRoutes(app, deps);
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;

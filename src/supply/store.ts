@@ -24,87 +24,70 @@ export function fieldsOf(row: SupplyItemRow): ItemFields {
   };
 }
 
-export function insertItem(
-  db: Db,
-  item: { id: string; kind: ItemKind; resourceId: number; fields: ItemFields; actor: string; at: number },
-): SupplyItemRow {
-  const row = db
-    .insert(supplyItemsTable)
-    .values({
-      id: item.id,
-      kind: item.kind,
-      resourceId: item.resourceId,
-      ...item.fields,
-      status: "active",
-      version: item.at,
-      createdAt: item.at,
-      updatedAt: item.at,
-    })
-    .returning()
-    .get();
-  recordHistory(db, {
-    itemId: row.id,
-    change: "created",
-    actor: item.actor,
-    oldQuantity: null,
-    newQuantity: row.quantity,
-    reason: null,
-    diffJson: JSON.stringify(diffFields({} as ItemFields, item.fields)),
-    at: item.at,
-  });
-  return row;
+/** The row a new item will have; built before the transaction so its activity can be prepared first. */
+export function newItemRow(id: string, kind: ItemKind, resourceId: number, fields: ItemFields, at: number): SupplyItemRow {
+  return { id, kind, resourceId, ...fields, status: "active", version: at, createdAt: at, updatedAt: at };
 }
 
 /**
- * Applies new fields; the version is the change time, strictly increasing so
- * receivers can tell the newer of two updates apart.
+ * The row after a change. The version is the change time, kept strictly
+ * increasing so receivers can always tell the newer of two versions.
  */
-export function updateItem(
-  db: Db,
+export function changedItemRow(
   before: SupplyItemRow,
-  change: { resourceId: number; fields: ItemFields; actor: string; reason: string | null; at: number },
+  change: { resourceId?: number; fields?: ItemFields; status?: SupplyItemRow["status"] },
+  at: number,
 ): SupplyItemRow {
-  const version = Math.max(change.at, before.version + 1);
-  const diff: Record<string, [unknown, unknown]> = diffFields(fieldsOf(before), change.fields);
-  if (before.resourceId !== change.resourceId) diff.resourceId = [before.resourceId, change.resourceId];
-  const row = db
-    .update(supplyItemsTable)
-    .set({ ...change.fields, resourceId: change.resourceId, version, updatedAt: version })
-    .where(eq(supplyItemsTable.id, before.id))
-    .returning()
-    .get();
-  recordHistory(db, {
-    itemId: row.id,
-    change: "updated",
-    actor: change.actor,
-    oldQuantity: before.quantity,
-    newQuantity: row.quantity,
-    reason: change.reason,
-    diffJson: JSON.stringify(diff),
-    at: version,
-  });
-  return row;
+  const version = Math.max(at, before.version + 1);
+  return {
+    ...before,
+    ...(change.fields ?? {}),
+    resourceId: change.resourceId ?? before.resourceId,
+    status: change.status ?? before.status,
+    version,
+    updatedAt: version,
+  };
 }
 
-export function withdrawItem(db: Db, before: SupplyItemRow, actor: string, reason: string | null, at: number): SupplyItemRow {
-  const version = Math.max(at, before.version + 1);
-  const row = db
-    .update(supplyItemsTable)
-    .set({ status: "withdrawn", version, updatedAt: version })
-    .where(eq(supplyItemsTable.id, before.id))
-    .returning()
-    .get();
+export function insertItem(db: Db, row: SupplyItemRow, actor: string): void {
+  db.insert(supplyItemsTable).values(row).run();
   recordHistory(db, {
     itemId: row.id,
-    change: "withdrawn",
+    change: "created",
+    actor,
+    oldQuantity: null,
+    newQuantity: row.quantity,
+    reason: null,
+    diffJson: JSON.stringify({}),
+    at: row.createdAt,
+  });
+}
+
+/**
+ * Writes `after` if the row is still at `before`'s version (another change
+ * in between means the caller worked from stale data: false, nothing written).
+ */
+export function saveChange(db: Db, before: SupplyItemRow, after: SupplyItemRow, actor: string, reason: string | null): boolean {
+  const updated = db
+    .update(supplyItemsTable)
+    .set(after)
+    .where(and(eq(supplyItemsTable.id, before.id), eq(supplyItemsTable.version, before.version)))
+    .run();
+  if (updated.changes === 0) return false;
+  const diff: Record<string, [unknown, unknown]> = diffFields(fieldsOf(before), fieldsOf(after));
+  if (before.resourceId !== after.resourceId) diff.resourceId = [before.resourceId, after.resourceId];
+  if (before.status !== after.status) diff.status = [before.status, after.status];
+  recordHistory(db, {
+    itemId: after.id,
+    change: after.status === "withdrawn" && before.status !== "withdrawn" ? "withdrawn" : "updated",
     actor,
     oldQuantity: before.quantity,
-    newQuantity: null,
+    newQuantity: after.quantity,
     reason,
-    diffJson: JSON.stringify({ status: ["active", "withdrawn"] }),
-    at: version,
+    diffJson: JSON.stringify(diff),
+    at: after.version,
   });
-  return row;
+  return true;
 }
 
 function recordHistory(db: Db, entry: Omit<SupplyHistoryRow, "id">): void {

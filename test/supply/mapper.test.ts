@@ -97,7 +97,7 @@ t.test("malformed remote Proposals are refused with a reason", async (t) => {
     ["zero quantity", (j) => (j.publishes.availableQuantity.hasNumericalValue = "0"), /quantity/],
     ["no endTime", (j) => delete j.endTime, /endTime/],
     ["end before start", (j) => (j.endTime = "2030-04-01T00:00:00Z"), /endTime/],
-    ["unknown category", (j) => (j.attachment.find((a: any) => a.name === "category").value = "weapons"), /category/],
+    ["unknown category", (j) => (j.attachment.find((a: any) => a.name === "category")["http://schema.org#value"] = "weapons"), /category/],
   ];
   for (const [what, mutate, reason] of variants) {
     const copy = structuredClone(json);

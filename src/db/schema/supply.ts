@@ -120,3 +120,13 @@ export type SupplyItemRow = typeof supplyItemsTable.$inferSelect;
 export type SupplyHistoryRow = typeof supplyHistoryTable.$inferSelect;
 export type NetworkItemRow = typeof networkItemsTable.$inferSelect;
 export type NetworkItemInsert = typeof networkItemsTable.$inferInsert;
+
+/** Remote offers and needs we refused (malformed, or not their sender's to change), for the admin. */
+export const networkRejectionsTable = sqliteTable("network_rejections", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  activityId: text("activity_id"),
+  actorUri: text("actor_uri"),
+  objectUri: text("object_uri"),
+  reason: text("reason").notNull(),
+  at: integer("at").notNull().default(now),
+});

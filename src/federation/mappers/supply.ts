@@ -8,6 +8,7 @@ import { Temporal } from "@js-temporal/polyfill";
 import type { ResourceKindRow, SupplyItemRow } from "../../db/schema/supply.js";
 import { isCategory } from "../../supply/resources.js";
 import { checkPriority, checkQuantity, type ItemKind } from "../../supply/items.js";
+import type { ReceivedItem } from "../../supply/view-store.js";
 import { escapeHtml } from "../../web/html.js";
 
 type Decimal = NonNullable<ConstructorParameters<typeof Measure>[0]["numericalValue"]>;
@@ -86,24 +87,7 @@ export function toProposal(item: SupplyItemRow, resource: ResourceKindRow, links
 }
 
 /** What the network view stores of a remote offer or need (provenance is added by the caller). */
-export interface RemoteItem {
-  readonly objectUri: string;
-  readonly actorUri: string;
-  readonly kind: ItemKind;
-  readonly resourceUri: string;
-  readonly resourceName: string;
-  readonly category: string;
-  readonly unit: string;
-  readonly quantity: number;
-  readonly windowStart: number | null;
-  readonly windowEnd: number;
-  readonly priority: string | null;
-  readonly lat: number | null;
-  readonly lon: number | null;
-  readonly locationName: string | null;
-  readonly name: string;
-  readonly version: number;
-}
+export type RemoteItem = ReceivedItem;
 
 export type FromProposal = { ok: true; item: RemoteItem } | { ok: false; reason: string };
 
