@@ -127,10 +127,10 @@ t.test("three nodes: offers and needs reach followers, change, vanish, resync, a
     object: offer.url,
   });
   t.ok(del.status < 300, `the signed Delete is accepted for processing (${del.status})`);
-  const rejections = await eventually(async () => {
+  const rejections = (await eventually(async () => {
     const items = (await c.getJson("/api/network/rejections")).items as any[];
     return items.length >= 2 ? items : null;
-  }, "C to reject both forgeries");
+  }, "C to reject both forgeries")) as any[];
   t.same(
     rejections.map((r) => [r.activityId, r.actorUri, r.objectUri]),
     [
