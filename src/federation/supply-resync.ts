@@ -23,6 +23,7 @@ export async function resyncFrom(ctx: Context<NodeServices>, actorUri: string): 
   const { db, sqlite, log } = ctx.data;
   const url = supplyCollectionUri(actorUri);
   const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
+  const fetchedAt = Date.now();
   const remote = await documentLoader(url.href);
   const collection = await OrderedCollection.fromJsonLd(remote.document, {
     documentLoader,
@@ -50,7 +51,7 @@ export async function resyncFrom(ctx: Context<NodeServices>, actorUri: string): 
     items.push(read.item);
   }
   const { stored, removed } = inTransaction(sqlite, () =>
-    replaceActorItems(db, actorUri, items, { activityId: `resync:${url.href}`, at: Date.now() }),
+    replaceActorItems(db, actorUri, items, { activityId: `resync:${url.href}`, at: Date.now(), fetchedAt }),
   );
   log.info({ actorUri, received: items.length, stored, removed, rejected }, "resynced offers and needs");
   return { received: items.length, stored, removed, rejected };

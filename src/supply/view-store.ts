@@ -1,4 +1,4 @@
-import { and, eq, gte, notInArray, type SQL } from "drizzle-orm";
+import { and, eq, gte, lt, notInArray, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { type NetworkItemRow, networkItemsTable, networkRejectionsTable } from "../db/schema/supply.js";
 import type { ItemKind } from "./items.js";
@@ -71,13 +71,15 @@ export function applyDeleted(
 /**
  * A resync: the actor's current set replaces what we held. Items in the set
  * are applied (newer versions win as usual); active items of that actor not
- * in the set were withdrawn or expired while we were away, and are deleted.
+ * in the set were withdrawn or expired while we were away, and are deleted —
+ * except those received after `fetchedAt`: a Create that arrived while the
+ * collection was in flight is newer than the collection, not missing from it.
  */
 export function replaceActorItems(
   db: Db,
   actorUri: string,
   items: readonly ReceivedItem[],
-  provenance: { activityId: string; at: number },
+  provenance: { activityId: string; at: number; fetchedAt: number },
 ): { stored: number; removed: number } {
   let stored = 0;
   for (const item of items) if (applyReceived(db, item, provenance) === "stored") stored++;
@@ -89,6 +91,7 @@ export function replaceActorItems(
       and(
         eq(networkItemsTable.actorUri, actorUri),
         eq(networkItemsTable.status, "active"),
+        lt(networkItemsTable.receivedAt, provenance.fetchedAt),
         keep.length > 0 ? notInArray(networkItemsTable.objectUri, keep) : undefined,
       ),
     )

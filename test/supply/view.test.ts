@@ -76,7 +76,12 @@ t.test("expired windows drop out of queries; resync replaces an actor's set", as
   applyReceived(db, item(), p);
   applyReceived(db, item({ objectUri: "https://a.example/supply/2", windowEnd: now - 1 }), p);
   t.equal(queryNetwork(db, { now }).length, 1, "the expired one is not shown");
-  const r = replaceActorItems(db, A, [item({ objectUri: "https://a.example/supply/3", version: 5 })], p);
+  applyReceived(db, item({ objectUri: "https://a.example/supply/4" }), { activityId: "late", at: 50 });
+  const r = replaceActorItems(db, A, [item({ objectUri: "https://a.example/supply/3", version: 5 })], { ...p, fetchedAt: 10 });
   t.same(r, { stored: 1, removed: 2 });
-  t.same(queryNetwork(db, { now }).map((i) => i.objectUri), ["https://a.example/supply/3"]);
+  t.same(
+    queryNetwork(db, { now }).map((i) => i.objectUri).sort(),
+    ["https://a.example/supply/3", "https://a.example/supply/4"],
+    "an item received while the collection was in flight is kept",
+  );
 });
