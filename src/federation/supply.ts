@@ -27,7 +27,7 @@ export function registerSupplyObjects(federation: Federation<NodeServices>): voi
     SUPPLY_OBJECT_PATH,
     (ctx, values) => {
       const item = findItem(ctx.data.db, values.id);
-      if (!item || item.status !== "active") return null;
+      if (item?.status !== "active") return null;
       const kind = findKindById(ctx.data.db, item.resourceId);
       return kind ? proposalOf(ctx, item, kind) : null;
     },

@@ -18,8 +18,9 @@ type Ctx = InboxContext<NodeServices>;
 export async function onSupplyPublished(ctx: Ctx, activity: Create | Update, proposal: Proposal): Promise<void> {
   const { db, sqlite } = ctx.data;
   const actor = activity.actorId;
-  if (activity.id === null || actor === null) return;
-  const base = { activityId: activity.id.href, actorUri: actor.href, objectUri: proposal.id?.href ?? null };
+  const activityId = activity.id?.href;
+  if (activityId === undefined || actor === null) return;
+  const base = { activityId, actorUri: actor.href, objectUri: proposal.id?.href ?? null };
   const following = findFollowing(db, actor.href);
   if (!following || following.status === "rejected") {
     ctx.data.log.info(base, "ignored an offer or need from a community we do not follow");
@@ -33,8 +34,8 @@ export async function onSupplyPublished(ctx: Ctx, activity: Create | Update, pro
   }
   const type = activity.constructor.name;
   inTransaction(sqlite, () => {
-    if (!markProcessed(db, { id: activity.id!.href, actor: actor.href, type })) return;
-    const result = applyReceived(db, item, { activityId: activity.id!.href, at: Date.now() });
+    if (!markProcessed(db, { id: activityId, actor: actor.href, type })) return;
+    const result = applyReceived(db, item, { activityId, at: Date.now() });
     if (result === "not-owner") recordRejection(db, { ...base, reason: "the object belongs to another actor" });
     if (result === "stale") ctx.data.log.info(base, "ignored an older version of an offer or need");
   });
@@ -45,13 +46,14 @@ export async function onSupplyDeleted(ctx: Ctx, del: Delete): Promise<void> {
   const { db, sqlite } = ctx.data;
   const actor = del.actorId;
   const objectUri = del.objectId?.href;
-  if (del.id === null || actor === null || objectUri === undefined) return;
-  const base = { activityId: del.id.href, actorUri: actor.href, objectUri };
+  const activityId = del.id?.href;
+  if (activityId === undefined || actor === null || objectUri === undefined) return;
+  const base = { activityId, actorUri: actor.href, objectUri };
   const at = Date.now();
   const outcome = inTransaction(sqlite, () => {
-    if (!markProcessed(db, { id: del.id!.href, actor: actor.href, type: "Delete" })) return "replayed";
+    if (!markProcessed(db, { id: activityId, actor: actor.href, type: "Delete" })) return "replayed";
     return applyDeleted(db, objectUri, actor.href, {
-      activityId: del.id!.href,
+      activityId,
       at,
       version: del.published?.epochMilliseconds ?? at,
     });

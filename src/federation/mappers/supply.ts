@@ -27,7 +27,7 @@ export function formatQuantity(q: number): string {
 }
 
 function day(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 /** The one-line human title, e.g. "Offer: 120 kg of Potatoes". */
