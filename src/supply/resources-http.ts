@@ -4,7 +4,7 @@ import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem, validationProblem } from "../lib/problem.js";
 import { addUnit, findKind, insertKind, listKinds, listUnits } from "./catalogue-store.js";
-import { CATEGORIES, validateNewKind, validateUnitCode } from "./resources.js";
+import { CATEGORIES, isHttpUrl, validateNewKind, validateUnitCode } from "./resources.js";
 
 /** The resource catalogue: kinds (with stable URIs other nodes can adopt) and units. */
 export function registerResourceRoutes(app: App, deps: HttpDeps): void {
@@ -48,6 +48,32 @@ export function registerResourceRoutes(app: App, deps: HttpDeps): void {
     },
   );
 
+  app.post(
+    "/api/resources/adopt",
+    {
+      ...admin,
+      schema: {
+        tags,
+        summary: "Adopt another node's resource kind by its URI (fetched from that node; its unit must be known here)",
+        body: Type.Object(
+          { uri: Type.String({ minLength: 1, maxLength: 2048 }), slug: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { uri } = request.body;
+      if (findKind(db, uri)) throw HttpProblem.of("conflict", `The kind ${uri} is already in the catalogue`);
+      const remote = await fetchKind(uri);
+      if (remote === null) throw HttpProblem.invalid("uri", "did not answer with a resource kind (slug, name, unit, kgPerUnit, category)");
+      const input = { ...remote, slug: request.body.slug ?? remote.slug, uri };
+      const errors = validateNewKind(input, listUnits(db).map((u) => u.code));
+      if (errors.length > 0) throw new HttpProblem(validationProblem(errors.map((e) => ({ ...e, name: e.name === "slug" ? "slug" : `remote.${e.name}` }))));
+      if (findKind(db, input.slug)) throw HttpProblem.of("conflict", `A kind with slug ${input.slug} exists; pass another slug`);
+      return reply.status(201).send(serializeKind(insertKind(db, config.origin, input)));
+    },
+  );
+
   app.get("/api/units", { schema: { tags, summary: "Units quantities can be counted in" } }, async () => ({ items: listUnits(db) }));
 
   app.post(
@@ -72,7 +98,7 @@ export function registerResourceRoutes(app: App, deps: HttpDeps): void {
   );
 
   // The kind's URI dereferences to something a person or a peer can read.
-  app.get<{ Params: { slug: string } }>("/resources/:slug", { schema: { hide: true } }, async (request) => {
+  app.get("/resources/:slug", { schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 64 }) }) } }, async (request) => {
     const kind = findKind(db, request.params.slug);
     if (!kind || kind.uri !== new URL(`/resources/${request.params.slug}`, config.origin).href) {
       throw HttpProblem.of("notFound", `No resource kind ${request.params.slug} defined here`);
@@ -83,4 +109,23 @@ export function registerResourceRoutes(app: App, deps: HttpDeps): void {
 
 export function serializeKind(k: ResourceKindRow) {
   return { slug: k.slug, uri: k.uri, name: k.name, unit: k.unit, kgPerUnit: k.kgPerUnit, category: k.category };
+}
+
+/** Reads a kind as another Tendril node serves it at its URI; null when it is not one. */
+async function fetchKind(uri: string): Promise<{ slug: string; name: string; unit: string; kgPerUnit: number; category: string } | null> {
+  if (!isHttpUrl(uri)) return null;
+  try {
+    const response = await fetch(uri, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) return null;
+    const text = await response.text();
+    if (text.length > 10_000) return null;
+    const k = JSON.parse(text) as Record<string, unknown>;
+    if (k.uri !== uri) return null;
+    const { slug, name, unit, kgPerUnit, category } = k;
+    if (typeof slug !== "string" || typeof name !== "string" || typeof unit !== "string") return null;
+    if (typeof kgPerUnit !== "number" || typeof category !== "string") return null;
+    return { slug, name, unit, kgPerUnit, category };
+  } catch {
+    return null;
+  }
 }

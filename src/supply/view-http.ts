@@ -104,14 +104,18 @@ export function registerNetworkViewRoutes(app: App, deps: HttpDeps): void {
   );
 
   // The resync source: every current offer and need of the community, embedded in full.
-  app.get<{ Params: { identifier: string } }>("/actors/:identifier/supply", { schema: { hide: true } }, async (request, reply) => {
+  app.get(
+    "/actors/:identifier/supply",
+    { schema: { hide: true, params: Type.Object({ identifier: Type.String({ maxLength: 64 }) }) } },
+    async (request, reply) => {
     if (request.params.identifier !== config.handle) throw HttpProblem.of("notFound", "No such community here");
     const json = await supplyCollectionJson(deps.context(), Date.now());
     return reply.type("application/activity+json").send(JSON.stringify(json));
-  });
+    },
+  );
 
   // What a browser sees at an offer's or need's URL (ActivityPub clients get JSON-LD from Fedify).
-  app.get<{ Params: { id: string } }>("/supply/:id", { schema: { hide: true } }, async (request, reply) => {
+  app.get("/supply/:id", { schema: { hide: true, params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } }, async (request, reply) => {
     const item = findItem(db, request.params.id);
     const kind = item ? findKindById(db, item.resourceId) : undefined;
     if (!item || !kind) throw HttpProblem.of("notFound", "No such offer or need");

@@ -77,6 +77,10 @@ t.test("three nodes: offers and needs reach followers, change, vanish, resync, a
   t.equal((await view(b, "offers", "&category=water")).length, 0);
   t.equal((await view(b, "offers", `&resource=${encodeURIComponent(seen.resource.uri)}`)).length, 1, "filter by resource URI");
   t.equal((await view(b, "offers", "&resource=potatoes")).length, 0, "B's own potatoes kind is another URI until B adopts A's");
+  const adopt = await b.api("/api/resources/adopt", { method: "POST", json: { uri: seen.resource.uri, slug: "alpha-potatoes" } });
+  t.equal(adopt.status, 201, "B adopts A's kind by its URI");
+  t.equal((await adopt.json()).uri, seen.resource.uri);
+  t.equal((await view(b, "offers", "&resource=alpha-potatoes")).length, 1, "B's adopted slug now finds A's offer");
   t.equal((await view(b, "offers", "&near=41.95,12.5&radiusKm=10")).length, 1, "near the pickup");
   t.equal((await view(b, "offers", "&near=45.46,9.19&radiusKm=10")).length, 0, "not near Milan");
 
