@@ -153,6 +153,16 @@ t.test("bad input gets problem+json naming the field, and nothing is written", a
   t.equal(outbox.totalItems, 1, "only the one Create was published");
 });
 
+t.test("the OpenAPI description lists the supply endpoints with their schemas", async (t) => {
+  const node = await buildTestApp(t);
+  const doc = (await node.app.inject({ url: "/docs/json" })).json();
+  for (const path of ["/api/offers", "/api/needs/{id}", "/api/network/totals", "/api/resources", "/api/following/{id}/resync"]) {
+    t.ok(doc.paths[path], `${path} is documented`);
+  }
+  const post = doc.paths["/api/needs"].post.requestBody.content["application/json"].schema;
+  t.same(post.required.sort(), ["delivery", "neededBy", "priority", "quantity", "resource"]);
+});
+
 t.test("the catalogue: kinds with stable URIs, adopting a remote kind, adding units", async (t) => {
   const node = await buildTestApp(t);
   const kinds = (await node.app.inject({ url: "/api/resources" })).json();
