@@ -1,4 +1,5 @@
-import { and, eq, gte, lt, notInArray, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, notInArray, type SQL } from "drizzle-orm";
+import { followingTable } from "../db/schema/federation.js";
 import type { Db } from "../db/client.js";
 import { type NetworkItemRow, networkItemsTable, networkRejectionsTable } from "../db/schema/supply.js";
 import type { ItemKind } from "./items.js";
@@ -107,9 +108,18 @@ export interface ViewFilter {
   readonly now: number;
 }
 
-/** Active items whose window has not ended: expired ones drop out at query time. */
+/**
+ * Active items whose window has not ended, from communities we still follow:
+ * expired ones and those of a community we unfollowed drop out at query time
+ * (following again resyncs them).
+ */
 export function queryNetwork(db: Db, f: ViewFilter): NetworkItemRow[] {
-  const where: (SQL | undefined)[] = [eq(networkItemsTable.status, "active"), gte(networkItemsTable.windowEnd, f.now)];
+  const followed = db.select({ uri: followingTable.actorUri }).from(followingTable).where(eq(followingTable.status, "accepted"));
+  const where: (SQL | undefined)[] = [
+    eq(networkItemsTable.status, "active"),
+    gte(networkItemsTable.windowEnd, f.now),
+    inArray(networkItemsTable.actorUri, followed),
+  ];
   if (f.kind) where.push(eq(networkItemsTable.kind, f.kind));
   if (f.resourceUri) where.push(eq(networkItemsTable.resourceUri, f.resourceUri));
   if (f.category) where.push(eq(networkItemsTable.category, f.category));

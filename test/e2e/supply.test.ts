@@ -42,7 +42,7 @@ t.test("three nodes: offers and needs reach followers, change, vanish, resync, a
     startNode(t, { handle: "alpha", args: ["--location", "41.89,12.49"] }),
     startNode(t, { handle: "beta" }),
   ]);
-  await follow(b, a);
+  const bFollowsA = await follow(b, a);
 
   const offerRes = await a.api("/api/offers", {
     method: "POST",
@@ -148,4 +148,7 @@ t.test("three nodes: offers and needs reach followers, change, vanish, resync, a
   const after = await view(c, "offers");
   t.equal(after.length, 1, "A's offer is still there");
   t.equal(after[0].quantity, 80, "with A's quantity, not B's");
+
+  t.equal((await b.api(`/api/following/${bFollowsA}`, { method: "DELETE" })).status, 204);
+  t.same(await view(b, "offers"), [], "after B unfollows A, A's offers leave B's view");
 });

@@ -1,6 +1,7 @@
 import t from "tap";
 import { openDatabase } from "../../src/db/client.js";
 import { applyMigrations } from "../../src/db/migrate.js";
+import { followingTable } from "../../src/db/schema/federation.js";
 import { distanceKm, totalsByResource, withinRadius } from "../../src/supply/view.js";
 import { applyDeleted, applyReceived, queryNetwork, type ReceivedItem, replaceActorItems } from "../../src/supply/view-store.js";
 
@@ -29,6 +30,10 @@ const now = Date.parse("2030-01-01T00:00:00Z");
 function freshDb(t: { teardown(fn: () => unknown): void }) {
   const opened = openDatabase(":memory:");
   applyMigrations(opened.db);
+  opened.db
+    .insert(followingTable)
+    .values({ actorUri: A, inboxUrl: `${A}/inbox`, followActivityId: "https://b.example/activities/f", status: "accepted" })
+    .run();
   t.teardown(() => opened.close());
   return opened.db;
 }
@@ -76,6 +81,8 @@ t.test("expired windows drop out of queries; resync replaces an actor's set", as
   applyReceived(db, item(), p);
   applyReceived(db, item({ objectUri: "https://a.example/supply/2", windowEnd: now - 1 }), p);
   t.equal(queryNetwork(db, { now }).length, 1, "the expired one is not shown");
+  applyReceived(db, item({ objectUri: "https://c.example/supply/9", actorUri: "https://c.example/actors/c" }), p);
+  t.equal(queryNetwork(db, { now }).length, 1, "items of a community we do not follow (any more) are not shown");
   applyReceived(db, item({ objectUri: "https://a.example/supply/4" }), { activityId: "late", at: 50 });
   const r = replaceActorItems(db, A, [item({ objectUri: "https://a.example/supply/3", version: 5 })], { ...p, fetchedAt: 10 });
   t.same(r, { stored: 1, removed: 2 });
