@@ -25,6 +25,10 @@ import { registerNetworkRoutes } from "./network/http.js";
 import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
 import { registerHaulRoutes } from "./transport/http-hauls.js";
 import { registerTransportRoutes } from "./transport/http-routes.js";
+import { seedCatalogue } from "./supply/catalogue-store.js";
+import { registerSupplyRoutes } from "./supply/http.js";
+import { registerResourceRoutes } from "./supply/resources-http.js";
+import { registerNetworkViewRoutes } from "./supply/view-http.js";
 import { registerCommunityPage } from "./web/community-page.js";
 
 export interface BuildOptions {
@@ -59,6 +63,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
     throw new StartupError(identity.message);
   }
   const bootstrapToken = ensureBootstrapToken(db);
+  seedCatalogue(db, config.origin);
 
   const log = options.logger;
   const federation = createNodeFederation({
@@ -96,6 +101,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerCommunityPage(app, deps);
   registerTransportRoutes(app, deps);
   registerHaulRoutes(app, deps);
+  registerResourceRoutes(app, deps);
+  registerSupplyRoutes(app, deps);
+  registerNetworkViewRoutes(app, deps);
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;

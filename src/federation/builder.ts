@@ -7,6 +7,7 @@ import { registerCollections } from "./collections.js";
 import type { NodeServices } from "./context.js";
 import { registerInbox } from "./inbox/index.js";
 import { registerNodeInfo } from "./nodeinfo.js";
+import { registerSupplyObjects } from "./supply.js";
 
 export interface FederationInfrastructure {
   readonly config: Config;
@@ -47,6 +48,7 @@ export function createNodeFederation(infra: FederationInfrastructure): Federatio
   registerInbox(federation);
   registerCollections(federation);
   registerNodeInfo(federation);
+  registerSupplyObjects(federation);
   return federation;
 }
 

@@ -2,3 +2,4 @@ export * from "./federation.js";
 export * from "./fedify.js";
 export * from "./node.js";
 export * from "./transport.js";
+export * from "./supply.js";

@@ -8,6 +8,7 @@ import {
 } from "../../network/follows.js";
 import { activityUri, type NodeServices } from "../context.js";
 import { type AddressedActor, commitWithActivities, prepareActivity } from "../outbox.js";
+import { resyncFrom } from "../supply-resync.js";
 import { markProcessed } from "./log.js";
 
 type Ctx = InboxContext<NodeServices>;
@@ -103,10 +104,17 @@ export async function onFollowAnswer(ctx: Ctx, answer: Accept | Reject): Promise
     if (!(object instanceof Follow) || object.objectId?.href !== following.actorUri) return;
   }
   const status = answer instanceof Accept ? "accepted" : "rejected";
-  commitWithActivities(ctx.data, () => {
+  const changed = commitWithActivities(ctx.data, () => {
     if (answer.id && !markProcessed(ctx.data.db, { id: answer.id.href, actor: answer.actorId!.href, type: status })) {
-      return;
+      return false;
     }
     setFollowingStatus(ctx.data.db, following.id, status);
+    return true;
   });
+  // On a new follow, pull what the community already offers and needs (after the commit, never inside it).
+  if (changed && status === "accepted") {
+    await resyncFrom(ctx, following.actorUri).catch((err: unknown) => {
+      ctx.data.log.warn({ err, actor: following.actorUri }, "first resync failed; POST /api/following/:id/resync retries");
+    });
+  }
 }

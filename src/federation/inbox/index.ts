@@ -1,7 +1,8 @@
 import type { Federation, InboxContext } from "@fedify/fedify";
-import { Accept, Create, Delete, Follow, Note, Offer, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Create, Delete, Follow, Note, Offer, Proposal, Reject, Undo, Update } from "@fedify/vocab";
 import { type NodeServices, PATHS } from "../context.js";
 import { onFollow, onFollowAnswer, onUndoFollow } from "./follows.js";
+import { onSupplyDeleted, onSupplyPublished } from "./supply.js";
 import { onHaulEvent, onHaulOffer, onRouteActivity, onRouteDelete } from "./transport.js";
 
 /** The inbox table: which activity goes to which handler. Handlers live per family. */
@@ -32,17 +33,26 @@ async function onAccept(ctx: InboxContext<NodeServices>, accept: Accept): Promis
   return onFollowAnswer(ctx, accept);
 }
 
-/** Create/Update route by the object's type: a driver's route (Proposal) or a haul step (Note). */
+/**
+ * Create/Update route by the object's type: a haul step (Note), a driver's
+ * route or a community's offer or need (both Proposals; the route handler
+ * claims only routes).
+ */
 async function onCreateOrUpdate(ctx: InboxContext<NodeServices>, activity: Create | Update): Promise<void> {
-  const object = await activity.getObject(ctx).catch(() => null);
+  // "trust": read the embedded object as sent; each family handler checks it belongs to the sender.
+  const object = await activity
+    .getObject({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, crossOrigin: "trust" })
+    .catch(() => null);
   if (object instanceof Note && activity instanceof Create) {
     await onHaulEvent(ctx, activity, object);
     return;
   }
-  await onRouteActivity(ctx, activity, object);
+  if (await onRouteActivity(ctx, activity, object)) return;
+  if (object instanceof Proposal) return onSupplyPublished(ctx, activity, object);
 }
 
-/** Delete by the object's id: a driver's route we know. */
+/** Delete by the object's id: a driver's route we know, else an offer or need. */
 async function onDelete(ctx: InboxContext<NodeServices>, del: Delete): Promise<void> {
-  await onRouteDelete(ctx, del);
+  if (await onRouteDelete(ctx, del)) return;
+  return onSupplyDeleted(ctx, del);
 }
