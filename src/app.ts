@@ -21,6 +21,8 @@ import { SOFTWARE_VERSION } from "./federation/nodeinfo.js";
 import { registerErrorHandling } from "./http/errors.js";
 import type { App, HttpDeps } from "./http/types.js";
 import { registerNetworkRoutes } from "./network/http.js";
+import { registerCommunityRoutes } from "./community/http.js";
+import type { Community } from "./community/service.js";
 import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
 import { registerCommunityPage } from "./web/community-page.js";
 
@@ -36,6 +38,8 @@ export interface Node {
   readonly services: NodeServices;
   /** Set on the very first start only: the one time the admin token is ever shown. */
   readonly bootstrapToken: string | null;
+  /** Members, votes, ledger: the ratification hook table lives here (for the exchange code). */
+  readonly community: Community;
   /** Starts background work: the delivery queue and the outbox dispatcher. */
   startBackground(): void;
 }
@@ -88,6 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerActivityRoute(app, deps);
   registerNetworkRoutes(app, deps);
   registerCommunityPage(app, deps);
+  const community = registerCommunityRoutes(app, deps);
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;
@@ -102,6 +107,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
     app,
     services,
     bootstrapToken,
+    community,
     startBackground() {
       queueRun = federation.startQueue(services, { signal: queueStop.signal });
       void outbox.kick();

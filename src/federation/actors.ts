@@ -1,5 +1,6 @@
 import type { Federation } from "@fedify/fedify";
-import { Application, Endpoints, Group, Place } from "@fedify/vocab";
+import { Application, Endpoints, Group, Place, PropertyValue } from "@fedify/vocab";
+import { ledgerHead } from "../community/ledger-store.js";
 import { INSTANCE_ACTOR, type NodeServices, PATHS } from "./context.js";
 
 /**
@@ -39,6 +40,11 @@ export function registerActors(federation: Federation<NodeServices>): void {
         location: config.location
           ? new Place({ name: config.location.name || null, latitude: config.location.lat, longitude: config.location.lon })
           : null,
+        // The public ledger's head travels on the actor, so followers can notice a rewritten history.
+        attachments: [
+          new PropertyValue({ name: "ledgerHead", value: ledgerHead(ctx.data.db) }),
+          new PropertyValue({ name: "ledger", value: new URL("/ledger", config.origin).href }),
+        ],
       });
     })
     .mapHandle((ctx, username) => (username === ctx.data.config.handle ? username : null))
