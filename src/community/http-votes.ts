@@ -1,4 +1,5 @@
 import { Type } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { inTransaction } from "../db/client.js";
 import type { VoteRow } from "../db/schema/community.js";
 import type { App, HttpDeps } from "../http/types.js";
@@ -145,45 +146,47 @@ export function registerVoteRoutes(app: App, deps: HttpDeps, community: Communit
     },
   );
 
-  app.post(
-    "/api/votes/:id/ballot",
-    {
-      schema: {
-        tags: ["community"],
-        summary: "Cast or change your ballot while the window is open",
-        params: IdParams,
-        body: Type.Object(
-          { choice: Type.String({ minLength: 1, maxLength: 100 }), memberId: Type.Optional(Type.Integer({ minimum: 1, description: "must be you, if given" })) },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (request) => {
-      const member = requireMember(db, request);
-      await community.closeDueVotes();
-      const v = findVote(db, request.params.id);
-      if (!v) throw HttpProblem.of("notFound", `No vote ${request.params.id}`);
-      const check = checkBallot({
-        at: now(),
-        opensAt: v.opensAt,
-        closesAt: v.closesAt,
-        closed: v.closedAt !== null,
-        options: voteOptions(v),
-        choice: request.body.choice,
-        voterEligible: isEligible(member, v),
-        onBehalfOf: request.body.memberId,
-        voterId: member.id,
-      });
-      if (!check.ok) {
-        throw check.kind === "unprocessable"
-          ? refuse(db, member.id, `ballot:${v.id}`, "validation", check.reason, "choice")
-          : refuse(db, member.id, `ballot:${v.id}`, check.kind, check.reason);
-      }
-      const previous = myBallot(db, v.id, member.id);
-      castBallot(db, v.id, member.id, request.body.choice);
-      return { vote: v.id, choice: request.body.choice, changed: previous !== null && previous !== request.body.choice };
-    },
+  const ballotBody = Type.Object(
+    { choice: Type.String({ minLength: 1, maxLength: 100 }), memberId: Type.Optional(Type.Integer({ minimum: 1, description: "must be you, if given" })) },
+    { additionalProperties: false },
   );
+
+  /** POST casts the first ballot (a second POST is "voting twice"); PUT changes it while the window is open. */
+  const ballot = (mode: "cast" | "change") => async (request: FastifyRequest<{ Params: { id: number }; Body: { choice: string; memberId?: number } }>, reply: FastifyReply) => {
+    const member = requireMember(db, request);
+    await community.closeDueVotes();
+    const v = findVote(db, request.params.id);
+    if (!v) throw HttpProblem.of("notFound", `No vote ${request.params.id}`);
+    const action = `${mode}-ballot:${v.id}`;
+    const check = checkBallot({
+      at: now(),
+      opensAt: v.opensAt,
+      closesAt: v.closesAt,
+      closed: v.closedAt !== null,
+      options: voteOptions(v),
+      choice: request.body.choice,
+      voterEligible: isEligible(member, v),
+      onBehalfOf: request.body.memberId,
+      voterId: member.id,
+    });
+    if (!check.ok) {
+      throw check.kind === "unprocessable"
+        ? refuse(db, member.id, action, "validation", check.reason, "choice")
+        : refuse(db, member.id, action, check.kind, check.reason);
+    }
+    const previous = myBallot(db, v.id, member.id);
+    if (mode === "cast" && previous !== null) {
+      throw refuse(db, member.id, action, "conflict", "You have already voted; one member, one vote. Change your ballot with PUT while the window is open.");
+    }
+    if (mode === "change" && previous === null) throw refuse(db, member.id, action, "conflict", "You have not voted yet; cast your ballot with POST.");
+    castBallot(db, v.id, member.id, request.body.choice);
+    return reply.status(mode === "cast" ? 201 : 200).send({ vote: v.id, choice: request.body.choice });
+  };
+
+  app.post("/api/votes/:id/ballot", { schema: { tags: ["community"], summary: "Cast your ballot while the window is open", params: IdParams, body: ballotBody } },
+    ballot("cast"));
+  app.put("/api/votes/:id/ballot", { schema: { tags: ["community"], summary: "Change your ballot while the window is open", params: IdParams, body: ballotBody } },
+    ballot("change"));
 
   app.post("/api/votes/close-due", { schema: { tags: ["community"], summary: "Close every vote whose window has ended (also runs on a timer)" } },
     async (request) => {
