@@ -128,7 +128,7 @@ export function registerVoteRoutes(app: App, deps: HttpDeps, community: Communit
       if (subject.kind === "policy") validChanges(subject.changes, "subject.changes.");
       if (subject.kind === "elect" || subject.kind === "recall") {
         const m = findMember(db, subject.memberId);
-        if (!m || m.status !== "active") throw HttpProblem.invalid("subject.memberId", "is not an active member");
+        if (m?.status !== "active") throw HttpProblem.invalid("subject.memberId", "is not an active member");
         if (subject.kind === "recall" && !isCoordinator(m)) throw HttpProblem.invalid("subject.memberId", "is not a coordinator");
       }
       const vote = insertVote(db, {

@@ -63,15 +63,21 @@ export function registerWorkRoutes(app: App, deps: HttpDeps): void {
       const member = requireMember(db, request);
       const current = roll();
       const cycleId = request.body.cycleId ?? current.id;
-      const cycle = findCycle(db, cycleId);
-      const voucher = voucherOf(db, member.id, cycleId);
-      const check = checkSpend({ at: now(), memberId: member.id, onBehalfOf: request.body.memberId, voucher, cycle, amount: request.body.amount });
-      if (!check.ok) {
+      // Checked and written in one transaction, so two spends at once cannot both pass the check.
+      const outcome = inTransaction(sqlite, () => {
+        const voucher = voucherOf(db, member.id, cycleId);
+        const check = checkSpend({ at: now(), memberId: member.id, onBehalfOf: request.body.memberId, voucher, cycle: findCycle(db, cycleId), amount: request.body.amount });
+        if (!check.ok) return { refused: check, updated: null };
+        if (!voucher) throw new Error("checkSpend passed without a voucher");
+        return { refused: null, updated: recordSpend(db, voucher, request.body.amount, request.body.purpose) };
+      });
+      if (outcome.refused) {
+        const check = outcome.refused;
         throw check.kind === "unprocessable"
           ? refuse(db, member.id, "spend-vouchers", "validation", check.reason, check.field)
           : refuse(db, member.id, "spend-vouchers", check.kind, check.reason, check.field);
       }
-      const updated = inTransaction(sqlite, () => recordSpend(db, voucher!, request.body.amount, request.body.purpose));
+      const updated = outcome.updated;
       return { cycleId, amount: updated.amount, spent: updated.spent, remaining: updated.amount - updated.spent };
     },
   );
@@ -147,7 +153,7 @@ export function registerWorkRoutes(app: App, deps: HttpDeps): void {
       const shift = findShift(db, request.params.id);
       if (!shift) throw HttpProblem.of("notFound", `No shift ${request.params.id}`);
       const m = findMember(db, request.body.memberId);
-      if (!m || m.status !== "active") throw HttpProblem.invalid("memberId", "is not an active member");
+      if (m?.status !== "active") throw HttpProblem.invalid("memberId", "is not an active member");
       const at = now();
       const date = localDate(at, loadPolicy(db).timeZone);
       try {

@@ -150,7 +150,7 @@ function applyPass(db: Db, vote: VoteRow, subject: VoteSubject, policy: Policy, 
       return;
     case "elect": {
       const m = findMember(db, subject.memberId);
-      if (!m || m.status !== "active") return;
+      if (m?.status !== "active") return;
       const hadCoordinators = db.select().from(membersTable).all().some((x) => isCoordinator(x, at));
       const until = at + policy.coordinatorTermDays * 24 * 3600 * 1000;
       db.update(membersTable).set({ role: "coordinator", coordinatorUntil: until }).where(eq(membersTable.id, m.id)).run();

@@ -35,7 +35,7 @@ t.test("a dropped entry is reported as missing", async (t) => {
   t.match(verifyChain(c), { ok: false, seq: 2, reason: /missing/ });
 });
 
-t.test("any single-field change anywhere is detected (property)", async (t) => {
+t.test("any single-field change anywhere is detected (property)", async () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 12 }), fc.nat(), fc.constantFrom("type", "payload", "at"), (n, k, field) => {
       const c = chain(n);

@@ -1,6 +1,6 @@
 import t from "tap";
 import { buildTestApp } from "../helpers/test-app.js";
-import { call, DAY, manualClock, withMembers } from "./helpers.js";
+import { call, DAY, manualClock, withMembers } from "../helpers/community.js";
 
 const clock = manualClock("2026-11-26T12:00:00Z");
 

@@ -2,7 +2,7 @@ import t from "tap";
 import { checkAnswer, needsRatification, type RatificationResult } from "../../src/community/ratification.js";
 import { DEFAULT_POLICY } from "../../src/community/policy.js";
 import { buildTestApp } from "../helpers/test-app.js";
-import { call, DAY, manualClock, withMembers } from "./helpers.js";
+import { call, DAY, manualClock, withMembers } from "../helpers/community.js";
 
 const clock = manualClock("2026-11-26T12:00:00Z");
 const commitment = { resource: "flour", quantity: 500, unit: "kg", direction: "outgoing" as const, counterpart: "https://b.example/actors/b" };

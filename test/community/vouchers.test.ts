@@ -1,6 +1,6 @@
 import t from "tap";
 import { buildTestApp } from "../helpers/test-app.js";
-import { call, HOUR, manualClock, withMembers } from "./helpers.js";
+import { call, HOUR, manualClock, withMembers } from "../helpers/community.js";
 
 // Thursday noon UTC; weekly cycles from Monday 2024-01-01.
 const clock = manualClock("2026-11-26T12:00:00Z");

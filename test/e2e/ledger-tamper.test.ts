@@ -5,6 +5,9 @@ import Database from "better-sqlite3";
 import t from "tap";
 import { AP_ACCEPT, eventually, startNode } from "../helpers/node-process.js";
 
+// Four node starts and two restarts: slow on a loaded machine, so more than the suite default.
+t.setTimeout(300_000);
+
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 

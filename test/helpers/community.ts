@@ -1,5 +1,5 @@
 import { setClockForTests } from "../../src/community/clock.js";
-import type { TestNode } from "../helpers/test-app.js";
+import type { TestNode } from "./test-app.js";
 
 /** A hand-driven clock for the community (the process-wide source is replaced per test file). */
 export function manualClock(startIso: string) {
