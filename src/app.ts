@@ -4,6 +4,7 @@ import { join } from "node:path";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Federation } from "@fedify/fedify";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
@@ -36,6 +37,7 @@ export interface BuildOptions {
 export interface Node {
   readonly app: App;
   readonly services: NodeServices;
+  readonly federation: Federation<NodeServices>;
   /** Set on the very first start only: the one time the admin token is ever shown. */
   readonly bootstrapToken: string | null;
   /** Members, votes, ledger: the ratification hook table lives here (for the exchange code). */
@@ -45,6 +47,8 @@ export interface Node {
 }
 
 export class StartupError extends Error {}
+
+const OUTBOX_RETRY_MS = 30_000;
 
 /** Builds the node (database, federation, HTTP); never listens. */
 export async function buildApp(config: Config, options: BuildOptions): Promise<Node> {
@@ -96,7 +100,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;
+  let outboxRetry: NodeJS.Timeout | undefined;
   app.addHook("onClose", async () => {
+    clearInterval(outboxRetry);
     queueStop.abort();
     await outbox.stop();
     await queueRun;
@@ -106,11 +112,15 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   return {
     app,
     services,
+    federation,
     bootstrapToken,
     community,
     startBackground() {
       queueRun = federation.startQueue(services, { signal: queueStop.signal });
       void outbox.kick();
+      // A row the dispatcher could not hand over (say, a transient error) is retried without waiting for new activity.
+      outboxRetry = setInterval(() => void outbox.kick(), OUTBOX_RETRY_MS);
+      outboxRetry.unref();
     },
   };
 }

@@ -19,7 +19,8 @@ function encodeKey(key: KvKey): string {
 function ttlToExpiry(options: KvStoreSetOptions | undefined, now: number): number | null {
   const ttl = options?.ttl as Temporal.Duration | undefined;
   if (ttl == null) return null;
-  return now + ttl.total({ unit: "millisecond" });
+  // Whole milliseconds, as the column is an integer.
+  return now + Math.ceil(ttl.total({ unit: "millisecond" }));
 }
 
 /**

@@ -60,7 +60,8 @@ function toMs(duration: Temporal.Duration | undefined): number {
   if (duration == null) return 0;
   const ms = (duration as Temporal.Duration).total({ unit: "millisecond" });
   if (ms < 0) throw new RangeError("delay must not be negative");
-  return ms;
+  // Whole milliseconds, rounded up: the columns are integers and a delay must not come early.
+  return Math.ceil(ms);
 }
 
 /**
@@ -241,6 +242,7 @@ export class SqliteMessageQueue implements MessageQueue {
         while (inFlight.size < this.#concurrency && !signal?.aborted) {
           let row: ClaimedRow | undefined;
           try {
+            // The database was closed under us (shutdown): nothing left to listen to.
             if (!this.#sqlite.open) return;
             row = this.#claim(Date.now());
           } catch (error) {

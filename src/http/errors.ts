@@ -1,5 +1,13 @@
 import type { FastifyError, FastifyInstance } from "fastify";
-import { HttpProblem, type InvalidParam, makeProblem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, validationProblem } from "../lib/problem.js";
+import {
+  HttpProblem,
+  type InvalidParam,
+  makeProblem,
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPES,
+  type Problem,
+  validationProblem,
+} from "../lib/problem.js";
 
 /**
  * Every error leaves as RFC 9457 problem+json: validation failures name each
@@ -7,7 +15,7 @@ import { HttpProblem, type InvalidParam, makeProblem, PROBLEM_CONTENT_TYPE, PROB
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
-    let problem;
+    let problem: Problem;
     if (error instanceof HttpProblem) {
       problem = error.problem;
     } else if (error.validation) {

@@ -16,18 +16,8 @@ const RELAX_ABS = 1e-10;
 /** A need blocks the level when its dual carries at least this share of the objective. */
 const DUAL_SHARE = 1e-9;
 
-export interface GroupSolution {
-  /** Ratio level reached by each need of the group (same order as GroupLp.needs). */
-  readonly levels: Float64Array;
-  readonly colValue: Float64Array;
-}
-
-export function solveGroup(highs: Highs, lp: GroupLp, net: Net, stats: SolveStats): GroupSolution {
-  const levels = fillLevels(highs, lp, net, stats);
-  return { levels, colValue: leastHauling(highs, lp, net, levels, stats) };
-}
-
-function fillLevels(highs: Highs, lp: GroupLp, net: Net, stats: SolveStats): Float64Array {
+/** Levels of every need of the group (in GroupLp.needs order) by progressive filling on the LP. */
+export function fillLevels(highs: Highs, lp: GroupLp, net: Net, stats: SolveStats): Float64Array {
   const { model, needs, needCol, needRow, tCol } = lp;
   const inf = highs.infinity;
   const levels = new Float64Array(needs.length);
@@ -92,7 +82,11 @@ function probeEach(highs: Highs, lp: GroupLp, net: Net, active: number[], t: num
   return blocked;
 }
 
-function leastHauling(highs: Highs, lp: GroupLp, net: Net, levels: Float64Array, stats: SolveStats): Float64Array {
+/**
+ * Least kg·km with every ratio at its level; the column values, or nothing if
+ * these levels cannot be met together (levels from a relaxation can fail).
+ */
+export function leastHauling(highs: Highs, lp: GroupLp, net: Net, levels: Float64Array, stats: SolveStats): Float64Array | undefined {
   const { model, needs, needCol, numCols, tCol } = lp;
   model.changeColsCost({ kind: "range", from: 0, to: numCols - 1 }, lp.haulCost);
   model.changeObjectiveSense(highs.constants.objectiveSense.minimize);
@@ -115,7 +109,7 @@ function leastHauling(highs: Highs, lp: GroupLp, net: Net, levels: Float64Array,
   model.changeColsBounds({ kind: "set", indices }, exact, exact);
   if (!tryRun(highs, lp, stats)) {
     model.changeColsBounds({ kind: "set", indices }, lo, hi);
-    run(highs, lp, stats);
+    if (!tryRun(highs, lp, stats)) return undefined;
   }
   return model.getSolution().colValue;
 }
@@ -125,10 +119,15 @@ function run(highs: Highs, lp: GroupLp, stats: SolveStats): void {
 }
 
 function tryRun(highs: Highs, lp: GroupLp, stats: SolveStats): boolean {
+  const optimal = highs.constants.modelStatus.optimal;
   stats.lpSolves++;
-  if (lp.model.run().modelStatus === highs.constants.modelStatus.optimal) return true;
-  // A warm start can stall on a near-degenerate basis; a cold solve settles it.
+  if (lp.model.run().modelStatus === optimal) return true;
+  // Presolve can call a model with hair-thin bounds infeasible, and a warm
+  // start can stall on a near-degenerate basis: retry cold, without presolve.
   lp.model.clearSolver();
+  lp.model.options.set({ presolve: "off" });
   stats.lpSolves++;
-  return lp.model.run().modelStatus === highs.constants.modelStatus.optimal;
+  const status = lp.model.run().modelStatus;
+  lp.model.options.set({ presolve: "choose" });
+  return status === optimal;
 }

@@ -7,8 +7,10 @@
  */
 import { decomposeBlock, type RawFlow } from "./decompose.js";
 import { getHighs } from "./highs.js";
-import { solveGroup } from "./leximin.js";
-import { buildGroupLp } from "./model.js";
+import { fairLevels } from "./fairflow.js";
+import { fillLevels, leastHauling } from "./leximin.js";
+import type { Highs } from "highs";
+import { buildGroupLp, type GroupLp } from "./model.js";
 import { type Block, buildBlocks, indexProblem, type Net } from "./network.js";
 import { assemblePlan } from "./assemble.js";
 import type { Plan, Problem, SolveStats } from "./types.js";
@@ -17,6 +19,7 @@ import type { Plan, Problem, SolveStats } from "./types.js";
 const OVERLOAD_REL = 1e-7;
 
 interface BlockResult {
+  levels: Float64Array;
   arcFlow: Float64Array;
   supplied: Float64Array;
   delivered: Float64Array;
@@ -33,23 +36,8 @@ export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan>
   while (pending.length > 0) {
     for (const g of pending) {
       st.groups++;
-      const lp = buildGroupLp(highs, net, g.map((b) => blocks[b]!));
-      try {
-        const sol = solveGroup(highs, lp, net, st);
-        g.forEach((b, i) => {
-          const start = lp.arcStart[i]!;
-          const blk = blocks[b]!;
-          const off = start + blk.arcs.length;
-          const nOff = off + blk.offers.length;
-          results[b] = {
-            arcFlow: sol.colValue.slice(start, off),
-            supplied: sol.colValue.slice(off, nOff),
-            delivered: sol.colValue.slice(nOff, nOff + blk.needs.length),
-          };
-        });
-      } finally {
-        lp.model.dispose();
-      }
+      const solved = solveGroup(highs, net, g.map((b) => blocks[b]!), g.map((b) => results[b]?.levels), st);
+      g.forEach((b, i) => (results[b] = solved[i]!));
     }
     const merged = mergeOverloaded(net, blocks, results, groups);
     st.merges += merged.merged.length;
@@ -59,6 +47,61 @@ export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan>
   const flows: RawFlow[] = [];
   blocks.forEach((b, i) => flows.push(...decomposeBlock(net, b, results[i]!.arcFlow, results[i]!.supplied, results[i]!.delivered)));
   return assemblePlan(net, flows);
+}
+
+/**
+ * One group: a lone block gets its levels from max-flows; a merged group first
+ * tries the levels its blocks reached apart (if they fit together they are
+ * optimal) and falls back to progressive filling on the shared-capacity LP.
+ */
+function solveGroup(highs: Highs, net: Net, blocks: Block[], apart: (Float64Array | undefined)[], st: SolveStats): BlockResult[] {
+  let levels: Float64Array | undefined;
+  if (blocks.length === 1) levels = fairLevels(net, blocks[0]!, st);
+  else if (apart.every((l) => l !== undefined)) levels = concat(apart as Float64Array[]);
+  let colValue = levels && withLp(highs, net, blocks, (lp) => leastHauling(highs, lp, net, levels!, st));
+  if (!colValue) {
+    // A fresh model: the failed attempt above left its bounds and objective changed.
+    [levels, colValue] = withLp(highs, net, blocks, (lp) => {
+      const filled = fillLevels(highs, lp, net, st);
+      return [filled, leastHauling(highs, lp, net, filled, st)] as const;
+    });
+    if (!colValue) throw new Error("planner: the levels found cannot be met together");
+  }
+  const out: BlockResult[] = [];
+  let col = 0;
+  let need = 0;
+  for (const b of blocks) {
+    const off = col + b.arcs.length;
+    const nOff = off + b.offers.length;
+    out.push({
+      arcFlow: colValue.slice(col, off),
+      supplied: colValue.slice(off, nOff),
+      delivered: colValue.slice(nOff, nOff + b.needs.length),
+      levels: levels!.slice(need, need + b.needs.length),
+    });
+    col = nOff + b.needs.length;
+    need += b.needs.length;
+  }
+  return out;
+}
+
+function withLp<T>(highs: Highs, net: Net, blocks: Block[], use: (lp: GroupLp) => T): T {
+  const lp = buildGroupLp(highs, net, blocks);
+  try {
+    return use(lp);
+  } finally {
+    lp.model.dispose();
+  }
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Unites the groups whose blocks together overload some leg; returns all groups and the new ones. */

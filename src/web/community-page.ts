@@ -13,12 +13,15 @@ export function registerCommunityPage(app: App, deps: HttpDeps): void {
 
   app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect(`/actors/${config.handle}`));
 
-  app.get<{ Params: { identifier: string } }>("/actors/:identifier", { schema: { hide: true } }, async (request, reply) => {
-    if (request.params.identifier !== config.handle) {
-      throw HttpProblem.of("notFound", `No community ${request.params.identifier} on this node`);
-    }
-    const following = listFollowing(db, "accepted");
-    const body = html`
+  app.get<{ Params: { identifier: string } }>(
+    "/actors/:identifier",
+    { schema: { hide: true } },
+    async (request, reply) => {
+      if (request.params.identifier !== config.handle) {
+        throw HttpProblem.of("notFound", `No community ${request.params.identifier} on this node`);
+      }
+      const following = listFollowing(db, "accepted");
+      const body = html`
 <header>
   <h1>${config.name}</h1>
   <p class="muted">@${config.handle}@${new URL(config.origin).host}${config.location ? html` · ${config.location.name || `${config.location.lat}, ${config.location.lon}`}` : ""}</p>
@@ -29,6 +32,7 @@ export function registerCommunityPage(app: App, deps: HttpDeps): void {
   <p>${countFollowers(db, config.handle)} followers · follows ${following.length} communities</p>
   <ul>${following.map((f) => html`<li><a href="${f.actorUri}">${f.name ?? f.actorUri}</a></li>`)}</ul>
 </section>`;
-    return reply.type("text/html; charset=utf-8").send(page(config.name, body));
-  });
+      return reply.type("text/html; charset=utf-8").send(page(config.name, body));
+    },
+  );
 }

@@ -88,8 +88,8 @@ t.test("a local enqueue wakes the listener without waiting for the poll", async 
   await sleep(20);
   const started = Date.now();
   await queue.enqueue({ hello: "world" });
-  await waitUntil(() => got.length === 1, "delivery", 1000);
-  t.ok(Date.now() - started < 500, "delivered well before the 60 s poll");
+  await waitUntil(() => got.length === 1, "delivery", 3000);
+  t.ok(Date.now() - started < 2000, "delivered long before the 60 s poll");
   await stop();
   t.same(got, [{ hello: "world" }]);
   t.same(rowsOf(sqlite), [], "a handled message is deleted");
@@ -213,7 +213,7 @@ t.test("a delayed message is not handed out before its time", async (t) => {
   });
   await queue.enqueue("now");
   t.same(await queue.getDepth().then((d) => d.delayed), 1, "getDepth counts the delayed message");
-  await waitUntil(() => got.length === 2, "both messages", 2000);
+  await waitUntil(() => got.length === 2, "both messages", 4000);
   await stop();
   t.same(
     got.map((g) => g.m),
@@ -221,7 +221,7 @@ t.test("a delayed message is not handed out before its time", async (t) => {
   );
   const late = (got[1]?.at ?? 0) - started;
   t.ok(late >= 300, `delayed message arrived after its delay (${late} ms)`);
-  t.ok(late < 1000, "and was woken by its own timer, not the 5 s poll");
+  t.ok(late < 3000, "and was woken by its due time, not the 5 s poll");
   await t.rejects(
     queue.enqueue("bad", {
       delay: Temporal.Duration.from({ milliseconds: -1 }),
@@ -436,9 +436,9 @@ t.test("a message whose worker was killed mid-handling is delivered by the next 
   const stop = startListening(new SqliteMessageQueue(sqlite, fast), (m) => {
     got.push(m);
   });
-  await waitUntil(() => got.length === 1, "delivery after the lease lapsed", 3000);
+  await waitUntil(() => got.length === 1, "delivery after the lease lapsed", 5000);
   await stop();
-  t.ok(Date.now() - killedAt < 1500, "taken over about one lease after the crash");
+  t.ok(Date.now() - killedAt < 4000, "taken over soon after the 300 ms lease lapsed");
   t.same(got, [message], "the message arrives exactly as enqueued, once");
   t.same(rowsOf(sqlite), []);
 });

@@ -1,6 +1,28 @@
 import t from "tap";
-import { type Plan, solve, verifyPlan } from "../../src/planning/index.js";
-import { mk, ratios } from "./helpers.js";
+import { type Plan, type Priority, type Problem, solve, verifyPlan } from "../../src/planning/index.js";
+
+interface Spec {
+  communities: string[];
+  resources: [id: string, kgPerUnit: number][];
+  offers: [id: string, community: string, resource: string, quantity: number][];
+  needs: [id: string, community: string, resource: string, quantity: number, priority: Priority][];
+  legs: [id: string, from: string, to: string, capacityKg: number, distanceKm: number][];
+}
+
+function mk(s: Spec): Problem {
+  return {
+    version: 1,
+    communities: s.communities.map((id) => ({ id })),
+    resources: s.resources.map(([id, kgPerUnit]) => ({ id, unit: "unit", kgPerUnit })),
+    offers: s.offers.map(([id, community, resource, quantity]) => ({ id, community, resource, quantity })),
+    needs: s.needs.map(([id, community, resource, quantity, priority]) => ({ id, community, resource, quantity, priority })),
+    legs: s.legs.map(([id, from, to, capacityKg, distanceKm]) => ({ id, from, to, capacityKg, distanceKm })),
+  };
+}
+
+const ratios = (plan: Plan) => Object.fromEntries(plan.needs.map((n) => [n.need, n.ratio]));
+
+
 
 const near = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 const flowsTo = (plan: Plan, need: string) => plan.flows.filter((f) => f.need === need);

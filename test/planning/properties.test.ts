@@ -5,8 +5,111 @@
  */
 import fc from "fast-check";
 import t from "tap";
-import { checkFeasibility, type Plan, type Problem, solve, verifyPlan } from "../../src/planning/index.js";
-import { checkLp, problemArb } from "./helpers.js";
+import highsModule from "highs";
+import {
+  canonicalJson,
+  checkFeasibility,
+  type Plan,
+  type Priority,
+  type Problem,
+  solve,
+  verifyPlan,
+} from "../../src/planning/index.js";
+
+type Loader = (typeof highsModule)["default"];
+const loadHighs: Loader =
+  typeof highsModule === "function" ? (highsModule as unknown as Loader) : (highsModule as { default: Loader }).default;
+
+/** Small random problems: few communities, shared legs that often bind, all priorities. */
+const problemArb: fc.Arbitrary<Problem> = fc
+  .record({
+    nC: fc.integer({ min: 2, max: 6 }),
+    nR: fc.integer({ min: 1, max: 3 }),
+    weights: fc.array(fc.constantFrom(0, 0.5, 1, 2), { minLength: 3, maxLength: 3 }),
+    offers: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 100 })), { minLength: 1, maxLength: 6 }),
+    needs: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 100 }), fc.constantFrom<Priority>("essential", "important", "ordinary")), {
+      minLength: 1,
+      maxLength: 8,
+    }),
+    legs: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 5, 20, 60, 1000), fc.integer({ min: 0, max: 50 })), { minLength: 1, maxLength: 12 }),
+  })
+  .map(({ nC, nR, weights, offers, needs, legs }) => {
+    const c = (i: number) => `c${i % nC}`;
+    const r = (i: number) => `r${i % nR}`;
+    return {
+      version: 1 as const,
+      communities: Array.from({ length: nC }, (_, i) => ({ id: `c${i}` })),
+      resources: Array.from({ length: nR }, (_, i) => ({ id: `r${i}`, unit: "unit", kgPerUnit: weights[i]! })),
+      offers: offers.map(([ci, ri, quantity], i) => ({ id: `o${i}`, community: c(ci), resource: r(ri), quantity })),
+      needs: needs.map(([ci, ri, quantity, priority], i) => ({ id: `n${i}`, community: c(ci), resource: r(ri), quantity, priority })),
+      legs: legs.map(([a, b, capacityKg, distanceKm], i) => ({ id: `l${i}`, from: c(a), to: c(b === a ? a + 1 : b), capacityKg, distanceKm })),
+    };
+  });
+
+/** Seeded Fisher-Yates shuffle (mulberry32), so failures replay. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let s = seed >>> 0;
+  const rnd = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * An arc-flow LP written independently of the planner (as LP text, fine at
+ * this size): "maximise need `target`" or "minimise hauling", under lower
+ * bounds on delivered amounts.
+ */
+let highs: ReturnType<Loader> | undefined;
+
+async function checkLp(
+  p: Problem,
+  lowerDelivered: Map<string, number>,
+  objective: { maximise: string } | "haul",
+): Promise<number> {
+  highs ??= loadHighs();
+  const h = await highs;
+  const v = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
+  const x = (r: string, l: string) => `x_${v(r)}_${v(l)}`;
+  const rows: string[] = [];
+  const bounds: string[] = [];
+  const terms: string[] = [];
+  for (const r of p.resources) {
+    for (const c of p.communities) {
+      const t: string[] = [];
+      for (const l of p.legs) {
+        if (l.from === l.to) continue;
+        if (l.to === c.id) t.push(`+ ${x(r.id, l.id)}`);
+        if (l.from === c.id) t.push(`- ${x(r.id, l.id)}`);
+      }
+      for (const o of p.offers) if (o.community === c.id && o.resource === r.id) t.push(`+ s_${v(o.id)}`);
+      for (const n of p.needs) if (n.community === c.id && n.resource === r.id) t.push(`- d_${v(n.id)}`);
+      if (t.length > 0) rows.push(` bal_${v(r.id)}_${v(c.id)}: ${t.join(" ")} = 0`);
+    }
+  }
+  for (const l of p.legs) {
+    if (l.from === l.to) continue;
+    const t = p.resources.filter((r) => r.kgPerUnit > 0).map((r) => `+ ${r.kgPerUnit} ${x(r.id, l.id)}`);
+    if (t.length > 0) rows.push(` cap_${v(l.id)}: ${t.join(" ")} <= ${l.capacityKg}`);
+    for (const r of p.resources) if (r.kgPerUnit > 0) terms.push(`+ ${r.kgPerUnit * l.distanceKm} ${x(r.id, l.id)}`);
+  }
+  for (const o of p.offers) bounds.push(` 0 <= s_${v(o.id)} <= ${o.quantity}`);
+  for (const n of p.needs) bounds.push(` ${lowerDelivered.get(n.id) ?? 0} <= d_${v(n.id)} <= ${n.quantity}`);
+  const obj = objective === "haul" ? `Minimize\n obj: ${terms.length > 0 ? terms.join(" ") : "0 d_" + v(p.needs[0]!.id)}` : `Maximize\n obj: d_${v(objective.maximise)}`;
+  const lp = `${obj}\nSubject To\n${rows.join("\n")}\nBounds\n${bounds.join("\n")}\nEnd\n`;
+  const res = h.solve(lp, { output_flag: false });
+  if (res.Status !== "Optimal") throw new Error(`check LP: ${res.Status}\n${lp}`);
+  return res.ObjectiveValue;
+}
 
 const RANK = { essential: 0, important: 1, ordinary: 2 } as const;
 const SEED = 4242;
@@ -115,4 +218,31 @@ t.test("verify accepts the planner's plans and rejects mutated ones", async (t) 
     { seed: SEED, numRuns: 40 },
   );
   for (const name of Object.keys(mutations)) t.ok((rejected[name] ?? 0) > 0, `"${name}" was tried and rejected (${rejected[name]}x)`);
+});
+
+const shuffle = (p: Problem, seed: number): Problem => ({
+  version: 1,
+  communities: shuffled(p.communities, seed),
+  resources: shuffled(p.resources, seed + 1),
+  offers: shuffled(p.offers, seed + 2),
+  needs: shuffled(p.needs, seed + 3),
+  legs: shuffled(p.legs, seed + 4),
+});
+
+t.test("solving twice gives byte-identical JSON; shuffled lists give the same plan", async (t) => {
+  await fc.assert(
+    fc.asyncProperty(problemArb, fc.nat(), async (p, seed) => {
+      const a = canonicalJson(await solve(p));
+      const b = canonicalJson(await solve(p));
+      const c = canonicalJson(await solve(shuffle(p, seed)));
+      return a === b && a === c;
+    }),
+    { seed: 20261129, numRuns: 60 },
+  );
+  t.pass("60 generated problems");
+});
+
+t.test("canonicalJson sorts keys, drops undefined and writes -0 as 0", async (t) => {
+  t.equal(canonicalJson({ b: [1, -0, { z: 1, a: "x" }], a: undefined, c: null }), '{"b":[1,0,{"a":"x","z":1}],"c":null}');
+  t.throws(() => canonicalJson({ x: Number.NaN }));
 });

@@ -31,7 +31,9 @@ export async function onFollow(ctx: Ctx, follow: Follow): Promise<void> {
     return;
   }
   const status = config.followPolicy === "auto" ? "accepted" : "pending";
-  const accept = status === "accepted" ? await prepareAccept(ctx, config.handle, follow, recipientOf(follower)) : null;
+  // Answer with the Follow by reference (id, actor, object), not the hydrated copy we received.
+  const answered = new Follow({ id: follow.id, actor: follow.actorId, object: follow.objectId });
+  const accept = status === "accepted" ? await prepareAccept(ctx, config.handle, answered, recipientOf(follower)) : null;
   commitWithActivities(ctx.data, (emit) => {
     if (!markProcessed(ctx.data.db, { id: follow.id!.href, actor: follower.id!.href, type: "Follow" })) return;
     upsertFollower(ctx.data.db, {

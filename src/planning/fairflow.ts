@@ -1,0 +1,111 @@
+/**
+ * Progressive filling for one block (one resource, no capacity shared with
+ * others) without an LP: the highest common level is found by Newton steps on
+ * minimum cuts (Dinkelbach), each a max-flow augmented from the last feasible
+ * flow; the needs the source can no longer reach in the residual network are
+ * the ones that cannot rise above it, and are frozen there. Same answer as the
+ * LP route, a few orders of magnitude faster on large blocks.
+ */
+import { FlowNetwork } from "./maxflow.js";
+import type { Block, Net } from "./network.js";
+import type { SolveStats } from "./types.js";
+
+export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Array {
+  const w = net.resources[block.r]!.w;
+  const local = new Map<number, number>();
+  block.communities.forEach((c, i) => local.set(c, i));
+  const nV = block.communities.length;
+  const S = nV;
+  const T = nV + 1;
+  const tails: number[] = [];
+  const heads: number[] = [];
+  const caps: number[] = [];
+  let supply = 0;
+  for (const o of block.offers) supply += net.offers[o]!.q;
+  for (const l of block.arcs) {
+    const leg = net.legs[l]!;
+    tails.push(local.get(leg.from)!);
+    heads.push(local.get(leg.to)!);
+    caps.push(w > 0 ? Math.min(leg.cap / w, supply) : supply);
+  }
+  for (const o of block.offers) {
+    tails.push(S);
+    heads.push(local.get(net.offers[o]!.c)!);
+    caps.push(net.offers[o]!.q);
+  }
+  const sinkArc = block.needs.map((n) => {
+    tails.push(local.get(net.needs[n]!.c)!);
+    heads.push(T);
+    caps.push(0);
+    return 2 * (tails.length - 1);
+  });
+  const eps = 1e-12 * Math.max(1, supply);
+  const g = new FlowNetwork(nV + 2, tails, heads, caps, eps);
+  const q = Array.from(block.needs, (n) => net.needs[n]!.q);
+  const levels = new Float64Array(block.needs.length);
+  const frozen = new Uint8Array(block.needs.length);
+  let saved = g.flow.slice();
+
+  const tryLevel = (active: number[], lam: number) => {
+    g.flow.set(saved);
+    for (const k of active) g.cap[sinkArc[k]!] = lam * q[k]!;
+    stats.lpSolves++;
+    g.augment(S, T);
+  };
+  const shortfall = () => {
+    let missing = 0;
+    for (let k = 0; k < sinkArc.length; k++) missing += g.cap[sinkArc[k]!]! - g.flow[sinkArc[k]!]!;
+    return missing;
+  };
+
+  for (let p = 0; p < 3; p++) {
+    let active: number[] = [];
+    block.needs.forEach((n, k) => {
+      if (net.needs[n]!.p === p) active.push(k);
+    });
+    let lamLo = 0;
+    while (active.length > 0) {
+      let lam = 1;
+      let qActive = 0;
+      for (const k of active) qActive += q[k]!;
+      for (let iter = 0; iter < 100; iter++) {
+        tryLevel(active, lam);
+        if (shortfall() <= 1e-10 * (qActive * lam + 1) || lam <= lamLo) break;
+        // Newton step: the minimum cut bounds the level that can be met.
+        const side = g.reachable(S, T);
+        let cut = 0;
+        let fixedBeyond = 0;
+        let qBeyond = 0;
+        for (let e = 0; e < sinkArc[0]!; e += 2) if (side[tail(g, e)] && !side[head(g, e)]) cut += g.cap[e]!;
+        sinkArc.forEach((e, k) => {
+          if (side[tail(g, e)]) return;
+          if (frozen[k] || net.needs[block.needs[k]!]!.p !== p) fixedBeyond += g.cap[e]!;
+          else qBeyond += q[k]!;
+        });
+        const next = qBeyond > 0 ? (cut - fixedBeyond) / qBeyond : lamLo;
+        lam = Math.max(lamLo, Math.min(next, lam * (1 - 1e-15)));
+      }
+      if (lam < 1e-6) lam = 0;
+      if (lam >= 1 - 1e-9) {
+        tryLevel(active, 1);
+        for (const k of active) (levels[k] = 1), (frozen[k] = 1);
+        saved = g.flow.slice();
+        break;
+      }
+      tryLevel(active, lam);
+      saved = g.flow.slice();
+      const side = g.reachable(S, T);
+      let blocked = active.filter((k) => !side[tail(g, sinkArc[k]!)]);
+      // Exact arithmetic always blocks someone at the top level; this stops loops on noise.
+      if (blocked.length === 0) blocked = active;
+      for (const k of blocked) (levels[k] = lam), (frozen[k] = 1);
+      const done = new Set(blocked);
+      active = active.filter((k) => !done.has(k));
+      lamLo = lam;
+    }
+  }
+  return levels;
+}
+
+const tail = (g: FlowNetwork, e: number) => g.headOf(e ^ 1);
+const head = (g: FlowNetwork, e: number) => g.headOf(e);
