@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { Db } from "../db/client.js";
-import { refusedAttemptsTable, type MemberRow } from "../db/schema/community.js";
+import { type MemberRow, refusedAttemptsTable } from "../db/schema/community.js";
 import { HttpProblem, type ProblemKind } from "../lib/problem.js";
 import { isValidAdminToken } from "../node/identity.js";
 import { isCoordinator, memberForSession } from "./members.js";
@@ -23,14 +23,20 @@ export function identify(db: Db, request: FastifyRequest): Caller | null {
 
 export function requireCaller(db: Db, request: FastifyRequest): Caller {
   const caller = identify(db, request);
-  if (!caller) throw HttpProblem.of("unauthorized", "Log in (POST /api/sessions) and send `Authorization: Bearer <session token>`.");
+  if (!caller)
+    throw HttpProblem.of(
+      "unauthorized",
+      "Log in (POST /api/sessions) and send `Authorization: Bearer <session token>`.",
+    );
   return caller;
 }
 
 export function requireMember(db: Db, request: FastifyRequest): MemberRow {
   const caller = requireCaller(db, request);
-  if (caller.kind !== "member") throw HttpProblem.of("forbidden", "This needs a member's session, not the admin token.");
-  if (caller.member.status !== "active") throw HttpProblem.of("forbidden", "Your membership is not active yet (waiting for approval).");
+  if (caller.kind !== "member")
+    throw HttpProblem.of("forbidden", "This needs a member's session, not the admin token.");
+  if (caller.member.status !== "active")
+    throw HttpProblem.of("forbidden", "Your membership is not active yet (waiting for approval).");
   return caller.member;
 }
 
@@ -45,7 +51,16 @@ export function requireCoordinator(db: Db, request: FastifyRequest, action: stri
  * Logs a refused attempt (who, what, why) and returns the problem to throw.
  * Called before any change is written, so the log row is the only trace.
  */
-export function refuse(db: Db, memberId: number | null, action: string, kind: ProblemKind, reason: string, field?: string): HttpProblem {
+export function refuse(
+  db: Db,
+  memberId: number | null,
+  action: string,
+  kind: ProblemKind,
+  reason: string,
+  field?: string,
+): HttpProblem {
   db.insert(refusedAttemptsTable).values({ memberId, action, reason }).run();
-  return field && kind === "validation" ? HttpProblem.invalid(field, reason) : HttpProblem.of(kind, reason, field ? { field } : {});
+  return field && kind === "validation"
+    ? HttpProblem.invalid(field, reason)
+    : HttpProblem.of(kind, reason, field ? { field } : {});
 }

@@ -15,13 +15,25 @@ export function registerLedgerRoutes(app: App, deps: HttpDeps): void {
   const { db, config } = deps.services;
   const actor = `${config.origin}/actors/${config.handle}`;
 
-  app.get("/ledger", { schema: { tags: ["ledger"], summary: "The public ledger: HTML, or a JSON-LD OrderedCollection for ActivityPub/JSON clients", security: [] } },
+  app.get(
+    "/ledger",
+    {
+      schema: {
+        tags: ["ledger"],
+        summary: "The public ledger: HTML, or a JSON-LD OrderedCollection for ActivityPub/JSON clients",
+        security: [],
+      },
+    },
     async (request, reply) => {
       const entries = listLedger(db);
       const accept = request.headers.accept ?? "";
-      const wantsLd = AP_TYPES.some((t) => accept.includes(t)) || (accept.includes("application/json") && !accept.includes("text/html"));
+      const wantsLd =
+        AP_TYPES.some((t) => accept.includes(t)) ||
+        (accept.includes("application/json") && !accept.includes("text/html"));
       if (wantsLd) {
-        return reply.type("application/activity+json").send(toLedgerCollection(config.origin, actor, ledgerHead(db), entries));
+        return reply
+          .type("application/activity+json")
+          .send(toLedgerCollection(config.origin, actor, ledgerHead(db), entries));
       }
       const verdict = verifyLedger(db);
       const body = html`
@@ -35,7 +47,9 @@ ${entries.map((e) => html`<tr><td>${e.seq}</td><td>${new Date(e.at).toISOString(
     },
   );
 
-  app.get("/api/ledger/verify", { schema: { tags: ["ledger"], summary: "Recompute the hash chain; reports the first broken entry", security: [] } },
+  app.get(
+    "/api/ledger/verify",
+    { schema: { tags: ["ledger"], summary: "Recompute the hash chain; reports the first broken entry", security: [] } },
     async () => {
       const r = verifyLedger(db);
       return r.ok ? { ok: true, length: r.length, head: r.head } : { ok: false, brokenAt: r.seq, reason: r.reason };
@@ -46,21 +60,43 @@ ${entries.map((e) => html`<tr><td>${e.seq}</td><td>${new Date(e.at).toISOString(
     "/api/following/:id/check-ledger",
     {
       preHandler: requireAdmin(db),
-      schema: { tags: ["ledger"], summary: "Fetch a followed community's ledger and compare with the heads seen before", params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
+      schema: {
+        tags: ["ledger"],
+        summary: "Fetch a followed community's ledger and compare with the heads seen before",
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      },
     },
     async (request) => {
       const row = findFollowingById(db, request.params.id);
       if (!row) throw HttpProblem.of("notFound", `No followed community with id ${request.params.id}`);
       const result = await checkPeerLedger(db, row.actorUri).catch((err: unknown) => {
-        throw HttpProblem.of("badGateway", `Could not fetch the ledger: ${err instanceof Error ? err.message : String(err)}`);
+        throw HttpProblem.of(
+          "badGateway",
+          `Could not fetch the ledger: ${err instanceof Error ? err.message : String(err)}`,
+        );
       });
-      return { ...result, actor: row.actorUri, seen: headsSeen(db, row.actorUri).map((h) => ({ seq: h.seq, hash: h.hash })) };
+      return {
+        ...result,
+        actor: row.actorUri,
+        seen: headsSeen(db, row.actorUri).map((h) => ({ seq: h.seq, hash: h.hash })),
+      };
     },
   );
 
-  app.get("/api/network/ledger-alerts", { preHandler: requireAdmin(db), schema: { tags: ["ledger"], summary: "Followed communities whose ledger history changed" } },
+  app.get(
+    "/api/network/ledger-alerts",
+    {
+      preHandler: requireAdmin(db),
+      schema: { tags: ["ledger"], summary: "Followed communities whose ledger history changed" },
+    },
     async () => ({
-      items: listAlerts(db).map((a) => ({ id: a.id, actor: a.actorUri, seq: a.seq, reason: a.reason, at: new Date(a.at).toISOString() })),
+      items: listAlerts(db).map((a) => ({
+        id: a.id,
+        actor: a.actorUri,
+        seq: a.seq,
+        reason: a.reason,
+        at: new Date(a.at).toISOString(),
+      })),
     }),
   );
 }

@@ -15,8 +15,8 @@ import {
   findMemberByHandle,
   inviteIsValid,
   isCoordinator,
-  listMembers,
   LoginLimiter,
+  listMembers,
   setMemberStatus,
   useInvite,
 } from "./members.js";
@@ -48,7 +48,8 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
     {
       schema: {
         tags: ["community"],
-        summary: "Join the community (open policy: at once; approval: after a coordinator approves; invite: with an invite token)",
+        summary:
+          "Join the community (open policy: at once; approval: after a coordinator approves; invite: with an invite token)",
         security: [],
         body: Type.Object(
           {
@@ -65,14 +66,16 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
       const { handle, displayName, password, invite } = request.body;
       const policy = loadPolicy(db);
       if (findMemberByHandle(db, handle)) throw HttpProblem.invalid("handle", "is already taken");
-      if (invite !== undefined && !inviteIsValid(db, invite)) throw HttpProblem.invalid("invite", "is unknown, used or expired");
+      if (invite !== undefined && !inviteIsValid(db, invite))
+        throw HttpProblem.invalid("invite", "is unknown, used or expired");
       if (policy.joinPolicy === "invite" && invite === undefined) {
         throw HttpProblem.invalid("invite", "this community admits new members by invitation only");
       }
       const active = policy.joinPolicy === "open" || invite !== undefined;
       const member = inTransaction(sqlite, () => {
         const m = createMember(db, { handle, displayName, password, status: active ? "active" : "pending" });
-        if (invite !== undefined && !useInvite(db, invite, m.id)) throw HttpProblem.invalid("invite", "is unknown, used or expired");
+        if (invite !== undefined && !useInvite(db, invite, m.id))
+          throw HttpProblem.invalid("invite", "is unknown, used or expired");
         if (active) appendLedger(db, "member-joined", { members: countActive() });
         return m;
       });
@@ -89,7 +92,10 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
         tags: ["community"],
         summary: "Log in; returns a session token to send as Bearer",
         security: [],
-        body: Type.Object({ handle: Handle, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { handle: Handle, password: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {
@@ -103,7 +109,11 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
       }
       limiter.succeed(keys);
       const session = createSession(db, member.id);
-      return reply.status(201).send({ token: session.token, expiresAt: new Date(session.expiresAt).toISOString(), member: serializeMember(member) });
+      return reply.status(201).send({
+        token: session.token,
+        expiresAt: new Date(session.expiresAt).toISOString(),
+        member: serializeMember(member),
+      });
     },
   );
 
@@ -119,11 +129,15 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
     return serializeMember(caller.member);
   });
 
-  app.post("/api/me/leave", { schema: { tags: ["community"], summary: "Leave the community; your vouchers are voided" } }, async (request, reply) => {
-    const member = requireMember(db, request);
-    depart(member, "left");
-    return reply.status(204).send();
-  });
+  app.post(
+    "/api/me/leave",
+    { schema: { tags: ["community"], summary: "Leave the community; your vouchers are voided" } },
+    async (request, reply) => {
+      const member = requireMember(db, request);
+      depart(member, "left");
+      return reply.status(204).send();
+    },
+  );
 
   const depart = (member: MemberRow, reason: "left" | "deceased") =>
     inTransaction(sqlite, () => {
@@ -132,10 +146,14 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
       appendLedger(db, "member-left", { members: countActive() });
     });
 
-  app.get("/api/members", { schema: { tags: ["community"], summary: "Members (for members and coordinators)" } }, async (request) => {
-    requireCaller(db, request);
-    return { items: listMembers(db).map(serializeMember) };
-  });
+  app.get(
+    "/api/members",
+    { schema: { tags: ["community"], summary: "Members (for members and coordinators)" } },
+    async (request) => {
+      requireCaller(db, request);
+      return { items: listMembers(db).map(serializeMember) };
+    },
+  );
 
   app.post(
     "/api/members/:id/approve",
@@ -145,7 +163,13 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
       const m = findMember(db, request.params.id);
       if (!m) throw HttpProblem.of("notFound", `No member ${request.params.id}`);
       if (m.status !== "pending") {
-        throw refuse(db, caller.kind === "member" ? caller.member.id : null, "approve-member", "conflict", `Member ${m.id} is ${m.status}, not pending.`);
+        throw refuse(
+          db,
+          caller.kind === "member" ? caller.member.id : null,
+          "approve-member",
+          "conflict",
+          `Member ${m.id} is ${m.status}, not pending.`,
+        );
       }
       inTransaction(sqlite, () => {
         setMemberStatus(db, m.id, "active");
@@ -162,7 +186,10 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
         tags: ["community"],
         summary: "Record that a member has left or died (coordinator); their vouchers are voided, not inherited",
         params: IdParams,
-        body: Type.Object({ reason: Type.Union([Type.Literal("left"), Type.Literal("deceased")]) }, { additionalProperties: false }),
+        body: Type.Object(
+          { reason: Type.Union([Type.Literal("left"), Type.Literal("deceased")]) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {
@@ -175,13 +202,17 @@ export function registerMemberRoutes(app: App, deps: HttpDeps): void {
     },
   );
 
-  app.post("/api/invites", { schema: { tags: ["community"], summary: "Create a single-use invite link (coordinator)" } }, async (request, reply) => {
-    const caller = requireCoordinator(db, request, "create-invite");
-    const invite = createInvite(db, caller.kind === "member" ? caller.member.id : null);
-    return reply.status(201).send({
-      token: invite.token,
-      url: `${deps.services.config.origin}/join?invite=${invite.token}`,
-      expiresAt: new Date(invite.expiresAt).toISOString(),
-    });
-  });
+  app.post(
+    "/api/invites",
+    { schema: { tags: ["community"], summary: "Create a single-use invite link (coordinator)" } },
+    async (request, reply) => {
+      const caller = requireCoordinator(db, request, "create-invite");
+      const invite = createInvite(db, caller.kind === "member" ? caller.member.id : null);
+      return reply.status(201).send({
+        // Passed as `invite` to POST /api/members; a join page for browsers is not built yet.
+        token: invite.token,
+        expiresAt: new Date(invite.expiresAt).toISOString(),
+      });
+    },
+  );
 }

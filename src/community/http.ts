@@ -2,15 +2,15 @@ import type { Logger } from "pino";
 import { inTransaction } from "../db/client.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { listFollowing } from "../network/follows.js";
-import { checkPeerLedger } from "./ledger-peers.js";
-import { loadPolicy } from "./policy-store.js";
-import { rollCycles } from "./vouchers.js";
 import { registerLedgerRoutes } from "./http-ledger.js";
 import { registerMemberRoutes } from "./http-members.js";
 import { registerVoteRoutes } from "./http-votes.js";
 import { registerWorkRoutes } from "./http-work.js";
+import { checkPeerLedger } from "./ledger-peers.js";
 import { ensureCommunityTriggers } from "./ledger-store.js";
+import { loadPolicy } from "./policy-store.js";
 import { Community } from "./service.js";
+import { rollCycles } from "./vouchers.js";
 
 const TICK_MS = 30_000;
 const PEER_CHECK_MS = 15 * 60_000;
@@ -49,6 +49,8 @@ export function registerCommunityRoutes(app: App, deps: HttpDeps): Community {
 /** Re-checks the ledger of every community we follow; mismatches become alerts (GET /api/network/ledger-alerts). */
 async function checkFollowedLedgers(deps: HttpDeps, log: Logger): Promise<void> {
   for (const f of listFollowing(deps.services.db, "accepted")) {
-    await checkPeerLedger(deps.services.db, f.actorUri).catch((err: unknown) => log.info({ err, actor: f.actorUri }, "ledger check failed"));
+    await checkPeerLedger(deps.services.db, f.actorUri).catch((err: unknown) =>
+      log.info({ err, actor: f.actorUri }, "ledger check failed"),
+    );
   }
 }

@@ -77,7 +77,13 @@ export function fromLedgerCollection(doc: unknown): LedgerEntry[] | null {
     if (!i || typeof i !== "object") return null;
     const r = i as Record<string, unknown>;
     const at = typeof r.published === "string" ? Date.parse(r.published) : Number.NaN;
-    if (typeof r.seq !== "number" || typeof r.entryType !== "string" || typeof r.prevHash !== "string" || typeof r.hash !== "string" || Number.isNaN(at)) {
+    if (
+      typeof r.seq !== "number" ||
+      typeof r.entryType !== "string" ||
+      typeof r.prevHash !== "string" ||
+      typeof r.hash !== "string" ||
+      Number.isNaN(at)
+    ) {
       return null;
     }
     out.push({ seq: r.seq, type: r.entryType, payload: r.payload, prevHash: r.prevHash, hash: r.hash, at });

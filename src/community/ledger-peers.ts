@@ -18,13 +18,17 @@ export interface PeerCheck {
   readonly seq?: number | null;
 }
 
-const AP = { accept: 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"' };
+const AP = {
+  accept: 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+};
 
 export function headFromActor(actor: unknown): { head: string | null; ledger: string | null } {
   const attachments = (actor as { attachment?: unknown })?.attachment;
   const list = Array.isArray(attachments) ? attachments : attachments ? [attachments] : [];
   const value = (name: string) => {
-    const a = list.find((x) => x && typeof x === "object" && (x as { name?: unknown }).name === name) as { value?: unknown } | undefined;
+    const a = list.find((x) => x && typeof x === "object" && (x as { name?: unknown }).name === name) as
+      | { value?: unknown }
+      | undefined;
     return typeof a?.value === "string" ? a.value : null;
   };
   return { head: value("ledgerHead"), ledger: value("ledger") };
@@ -36,12 +40,14 @@ export async function checkPeerLedger(db: Db, actorUri: string, fetchFn: typeof 
   if (!head || !ledger) return { ok: false, head: null, reason: "the community does not publish a ledger head" };
   const parsed = parseHead(head);
   if (!parsed) return raise(db, actorUri, null, `malformed ledger head ${head}`);
-  if (new URL(ledger).origin !== new URL(actorUri).origin) return raise(db, actorUri, null, "the ledger is not on the community's own server");
+  if (new URL(ledger).origin !== new URL(actorUri).origin)
+    return raise(db, actorUri, null, "the ledger is not on the community's own server");
   const entries = fromLedgerCollection(await fetchJson(fetchFn, ledger));
   if (!entries) return raise(db, actorUri, null, "the ledger collection could not be read");
   const seen = db.select().from(ledgerHeadsSeenTable).where(eq(ledgerHeadsSeenTable.actorUri, actorUri)).all();
   const atHead = entries.find((e) => e.seq === parsed.seq);
-  if (parsed.seq > 0 && atHead?.hash !== parsed.hash) return raise(db, actorUri, parsed.seq, "the advertised head is not the ledger's entry at that seq");
+  if (parsed.seq > 0 && atHead?.hash !== parsed.hash)
+    return raise(db, actorUri, parsed.seq, "the advertised head is not the ledger's entry at that seq");
   const check = checkAgainstSeen(entries, seen);
   if (!check.ok) return raise(db, actorUri, check.seq, check.reason);
   db.insert(ledgerHeadsSeenTable).values({ actorUri, seq: parsed.seq, hash: parsed.hash }).onConflictDoNothing().run();
@@ -49,8 +55,14 @@ export async function checkPeerLedger(db: Db, actorUri: string, fetchFn: typeof 
 }
 
 function raise(db: Db, actorUri: string, seq: number | null, reason: string): PeerCheck {
-  const last = db.select().from(ledgerAlertsTable).where(eq(ledgerAlertsTable.actorUri, actorUri)).orderBy(desc(ledgerAlertsTable.id)).get();
-  if (!(last && last.reason === reason && last.seq === seq)) db.insert(ledgerAlertsTable).values({ actorUri, seq, reason }).run();
+  const last = db
+    .select()
+    .from(ledgerAlertsTable)
+    .where(eq(ledgerAlertsTable.actorUri, actorUri))
+    .orderBy(desc(ledgerAlertsTable.id))
+    .get();
+  if (!(last && last.reason === reason && last.seq === seq))
+    db.insert(ledgerAlertsTable).values({ actorUri, seq, reason }).run();
   return { ok: false, head: null, reason, seq };
 }
 
@@ -65,5 +77,10 @@ export function listAlerts(db: Db) {
 }
 
 export function headsSeen(db: Db, actorUri: string) {
-  return db.select().from(ledgerHeadsSeenTable).where(and(eq(ledgerHeadsSeenTable.actorUri, actorUri))).orderBy(desc(ledgerHeadsSeenTable.seq)).all();
+  return db
+    .select()
+    .from(ledgerHeadsSeenTable)
+    .where(and(eq(ledgerHeadsSeenTable.actorUri, actorUri)))
+    .orderBy(desc(ledgerHeadsSeenTable.seq))
+    .all();
 }

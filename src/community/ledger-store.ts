@@ -27,17 +27,55 @@ export function appendLedger(db: Db, type: LedgerType, payload: unknown): Ledger
   const head = db.select().from(ledgerTable).orderBy(desc(ledgerTable.seq)).limit(1).get();
   const entry = nextEntry(head ? toEntry(head) : null, type, payload, now());
   db.insert(ledgerTable)
-    .values({ seq: entry.seq, type: entry.type, payloadJson: JSON.stringify(entry.payload), prevHash: entry.prevHash, hash: entry.hash, at: entry.at })
+    .values({
+      seq: entry.seq,
+      type: entry.type,
+      payloadJson: JSON.stringify(entry.payload),
+      prevHash: entry.prevHash,
+      hash: entry.hash,
+      at: entry.at,
+    })
     .run();
   return entry;
 }
 
+/** A flow of goods in or out, tied to its exchange; for the exchange code to call in its own transaction. */
+export interface GoodsFlow {
+  readonly direction: "inflow" | "outflow";
+  readonly resource: string;
+  readonly quantity: number;
+  readonly unit: string;
+  /** The exchange (proposal/agreement URI) the flow belongs to. */
+  readonly exchange: string;
+  /** The other community's actor URI. */
+  readonly counterpart: string;
+}
+
+export function recordGoodsFlow(db: Db, flow: GoodsFlow): LedgerEntry {
+  const { direction, ...payload } = flow;
+  return appendLedger(db, direction === "inflow" ? "goods-inflow" : "goods-outflow", payload);
+}
+
 export function toEntry(row: LedgerRow): LedgerEntry {
-  return { seq: row.seq, type: row.type, payload: JSON.parse(row.payloadJson), prevHash: row.prevHash, hash: row.hash, at: row.at };
+  return {
+    seq: row.seq,
+    type: row.type,
+    payload: JSON.parse(row.payloadJson),
+    prevHash: row.prevHash,
+    hash: row.hash,
+    at: row.at,
+  };
 }
 
 export function listLedger(db: Db, after = 0, limit = 10_000): LedgerEntry[] {
-  return db.select().from(ledgerTable).where(gt(ledgerTable.seq, after)).orderBy(asc(ledgerTable.seq)).limit(limit).all().map(toEntry);
+  return db
+    .select()
+    .from(ledgerTable)
+    .where(gt(ledgerTable.seq, after))
+    .orderBy(asc(ledgerTable.seq))
+    .limit(limit)
+    .all()
+    .map(toEntry);
 }
 
 export function ledgerHead(db: Db): string {

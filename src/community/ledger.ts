@@ -38,8 +38,10 @@ export function verifyChain(entries: readonly LedgerEntry[]): VerifyResult {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   for (const e of entries) {
-    if (e.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `entry ${expectedSeq} is missing (found ${e.seq})` };
-    if (e.prevHash !== prev) return { ok: false, seq: e.seq, reason: "prevHash does not match the previous entry's hash" };
+    if (e.seq !== expectedSeq)
+      return { ok: false, seq: expectedSeq, reason: `entry ${expectedSeq} is missing (found ${e.seq})` };
+    if (e.prevHash !== prev)
+      return { ok: false, seq: e.seq, reason: "prevHash does not match the previous entry's hash" };
     if (entryHash(e) !== e.hash) return { ok: false, seq: e.seq, reason: "hash does not match the entry's content" };
     prev = e.hash;
     expectedSeq++;
@@ -66,7 +68,10 @@ export interface SeenHead {
  * What a follower checks when it sees a community's ledger again: the chain
  * is intact, and every head it saw before is still the entry at that seq.
  */
-export function checkAgainstSeen(entries: readonly LedgerEntry[], seen: readonly SeenHead[]): { ok: true } | { ok: false; seq: number; reason: string } {
+export function checkAgainstSeen(
+  entries: readonly LedgerEntry[],
+  seen: readonly SeenHead[],
+): { ok: true } | { ok: false; seq: number; reason: string } {
   const chain = verifyChain(entries);
   if (!chain.ok) return { ok: false, seq: chain.seq, reason: `chain broken: ${chain.reason}` };
   const bySeq = new Map(entries.map((e) => [e.seq, e]));
@@ -74,7 +79,8 @@ export function checkAgainstSeen(entries: readonly LedgerEntry[], seen: readonly
     if (s.seq === 0) continue;
     const e = bySeq.get(s.seq);
     if (!e) return { ok: false, seq: s.seq, reason: `entry ${s.seq} we saw before is gone (history shortened)` };
-    if (e.hash !== s.hash) return { ok: false, seq: s.seq, reason: `entry ${s.seq} differs from the one we saw (history rewritten)` };
+    if (e.hash !== s.hash)
+      return { ok: false, seq: s.seq, reason: `entry ${s.seq} differs from the one we saw (history rewritten)` };
   }
   return { ok: true };
 }

@@ -21,7 +21,11 @@ export function checkPassword(password: string, stored: string | null): boolean 
   const [scheme, saltB64, hashB64] = (stored ?? "scrypt$AAAAAAAAAAAAAAAAAAAAAA$").split("$");
   if (scheme !== "scrypt" || saltB64 === undefined || hashB64 === undefined) return false;
   const expected = Buffer.from(hashB64, "base64url");
-  const actual = scryptSync(password, Buffer.from(saltB64, "base64url"), SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  const actual = scryptSync(password, Buffer.from(saltB64, "base64url"), SCRYPT.keylen, {
+    N: SCRYPT.N,
+    r: SCRYPT.r,
+    p: SCRYPT.p,
+  });
   return stored !== null && expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
@@ -54,14 +58,24 @@ export function createMember(
 ): MemberRow {
   return db
     .insert(membersTable)
-    .values({ handle: m.handle, displayName: m.displayName, passwordHash: m.password ? hashPassword(m.password) : null, status: m.status, joinedAt: now() })
+    .values({
+      handle: m.handle,
+      displayName: m.displayName,
+      passwordHash: m.password ? hashPassword(m.password) : null,
+      status: m.status,
+      joinedAt: now(),
+    })
     .returning()
     .get();
 }
 
 export function setMemberStatus(db: Db, id: number, status: MemberRow["status"]): void {
   db.update(membersTable)
-    .set(status === "left" ? { status, leftAt: now(), role: "member", coordinatorUntil: null } : { status, joinedAt: now() })
+    .set(
+      status === "left"
+        ? { status, leftAt: now(), role: "member", coordinatorUntil: null }
+        : { status, joinedAt: now() },
+    )
     .where(eq(membersTable.id, id))
     .run();
   if (status === "left") db.delete(sessionsTable).where(eq(sessionsTable.memberId, id)).run();
@@ -70,7 +84,9 @@ export function setMemberStatus(db: Db, id: number, status: MemberRow["status"])
 export function createSession(db: Db, memberId: number): { token: string; expiresAt: number } {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = now() + SESSION_TTL_MS;
-  db.insert(sessionsTable).values({ tokenHash: sha256(token), memberId, expiresAt }).run();
+  db.insert(sessionsTable)
+    .values({ tokenHash: sha256(token), memberId, expiresAt })
+    .run();
   return { token, expiresAt };
 }
 
@@ -86,13 +102,17 @@ export function memberForSession(db: Db, token: string): MemberRow | undefined {
 }
 
 export function deleteSession(db: Db, token: string): void {
-  db.delete(sessionsTable).where(eq(sessionsTable.tokenHash, sha256(token))).run();
+  db.delete(sessionsTable)
+    .where(eq(sessionsTable.tokenHash, sha256(token)))
+    .run();
 }
 
 export function createInvite(db: Db, createdBy: number | null): { token: string; expiresAt: number } {
   const token = randomBytes(24).toString("base64url");
   const expiresAt = now() + INVITE_TTL_MS;
-  db.insert(invitesTable).values({ tokenHash: sha256(token), createdBy, expiresAt }).run();
+  db.insert(invitesTable)
+    .values({ tokenHash: sha256(token), createdBy, expiresAt })
+    .run();
   return { token, expiresAt };
 }
 
@@ -101,7 +121,9 @@ export function useInvite(db: Db, token: string, memberId: number): boolean {
   const r = db
     .update(invitesTable)
     .set({ usedBy: memberId })
-    .where(and(eq(invitesTable.tokenHash, sha256(token)), isNull(invitesTable.usedBy), gt(invitesTable.expiresAt, now())))
+    .where(
+      and(eq(invitesTable.tokenHash, sha256(token)), isNull(invitesTable.usedBy), gt(invitesTable.expiresAt, now())),
+    )
     .run();
   return r.changes === 1;
 }
@@ -110,7 +132,9 @@ export function inviteIsValid(db: Db, token: string): boolean {
   const row = db
     .select()
     .from(invitesTable)
-    .where(and(eq(invitesTable.tokenHash, sha256(token)), isNull(invitesTable.usedBy), gt(invitesTable.expiresAt, now())))
+    .where(
+      and(eq(invitesTable.tokenHash, sha256(token)), isNull(invitesTable.usedBy), gt(invitesTable.expiresAt, now())),
+    )
     .get();
   return row !== undefined;
 }

@@ -50,9 +50,14 @@ export type PolicyKey = keyof Policy;
 
 /** Checks one value; returns a reason when it is not acceptable. */
 export function validatePolicyValue(key: string, value: unknown): string | null {
-  const oneOf = (...xs: string[]) => (typeof value === "string" && xs.includes(value) ? null : `must be one of ${xs.join(", ")}`);
+  const oneOf = (...xs: string[]) =>
+    typeof value === "string" && xs.includes(value) ? null : `must be one of ${xs.join(", ")}`;
   const num = (min: number, max: number, integer = false) =>
-    typeof value === "number" && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value))
+    typeof value === "number" &&
+    Number.isFinite(value) &&
+    value >= min &&
+    value <= max &&
+    (!integer || Number.isInteger(value))
       ? null
       : `must be ${integer ? "an integer" : "a number"} from ${min} to ${max}`;
   switch (key as PolicyKey) {
@@ -61,7 +66,9 @@ export function validatePolicyValue(key: string, value: unknown): string | null 
     case "cycleDays":
       return num(1, 366, true);
     case "timeZone":
-      return typeof value === "string" && isValidTimeZone(value) ? null : "must be an IANA time zone such as Europe/Berlin";
+      return typeof value === "string" && isValidTimeZone(value)
+        ? null
+        : "must be an IANA time zone such as Europe/Berlin";
     case "cycleAnchor":
       return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) ? null : "must be a date YYYY-MM-DD";
     case "voucherRule":
@@ -88,7 +95,9 @@ export function validatePolicyValue(key: string, value: unknown): string | null 
         ? null
         : "must map resource names to non-negative quantities";
     case "essentialResources":
-      return Array.isArray(value) && value.every((v) => typeof v === "string") ? null : "must be a list of resource names";
+      return Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? null
+        : "must be a list of resource names";
     default:
       return `is not a policy key (known: ${Object.keys(DEFAULT_POLICY).join(", ")})`;
   }

@@ -22,7 +22,10 @@ export interface RatificationNeed {
   readonly reasons: readonly string[];
 }
 
-export function needsRatification(policy: Pick<Policy, "ratificationThresholds" | "essentialResources">, c: Commitment): RatificationNeed {
+export function needsRatification(
+  policy: Pick<Policy, "ratificationThresholds" | "essentialResources">,
+  c: Commitment,
+): RatificationNeed {
   if (c.direction !== "outgoing") return { needed: false, reasons: [] };
   const reasons: string[] = [];
   if (policy.essentialResources.includes(c.resource)) reasons.push(`${c.resource} is an essential good`);
@@ -88,9 +91,14 @@ export function checkAnswer(args: {
 }): AnswerCheck {
   if (!args.isCoordinator) return { ok: false, reason: "only a coordinator may answer an exchange proposal" };
   if (!args.need.needed) return { ok: true, answer: args.answer };
-  if (!args.vote) return { ok: false, reason: `this commitment needs the assembly's vote first (${args.need.reasons.join("; ")})` };
+  if (!args.vote)
+    return { ok: false, reason: `this commitment needs the assembly's vote first (${args.need.reasons.join("; ")})` };
   if (!args.vote.closed) return { ok: false, reason: "the ratification vote is still open" };
   const allowed = args.vote.outcome === "ratified" ? "accept" : "reject";
-  if (args.answer !== allowed) return { ok: false, reason: `the assembly's vote was ${args.vote.outcome}: the only possible answer is ${allowed}` };
+  if (args.answer !== allowed)
+    return {
+      ok: false,
+      reason: `the assembly's vote was ${args.vote.outcome}: the only possible answer is ${allowed}`,
+    };
   return { ok: true, answer: allowed };
 }

@@ -1,10 +1,16 @@
 import type { Logger } from "pino";
 import { type Db, inTransaction, type Sqlite } from "../db/client.js";
+import type { VoteRow } from "../db/schema/community.js";
 import { now } from "./clock.js";
 import { loadPolicy } from "./policy-store.js";
-import { type Commitment, type CommitmentRef, needsRatification, type RatificationNeed, RatificationHooks } from "./ratification.js";
+import {
+  type Commitment,
+  type CommitmentRef,
+  needsRatification,
+  RatificationHooks,
+  type RatificationNeed,
+} from "./ratification.js";
 import { closeVote, dueVotes, insertVote, type VoteSubject } from "./vote-store.js";
-import type { VoteRow } from "../db/schema/community.js";
 
 /**
  * The community's running parts that outlive one request: the ratification
@@ -40,7 +46,11 @@ export class Community {
    * For the exchange code: whether a commitment needs the assembly, and if so
    * the vote (yes/no, policy defaults) whose close will call the hook for `ref.kind`.
    */
-  requestRatification(commitment: Commitment, ref: CommitmentRef, createdBy: number | null): { need: RatificationNeed; vote: VoteRow | null } {
+  requestRatification(
+    commitment: Commitment,
+    ref: CommitmentRef,
+    createdBy: number | null,
+  ): { need: RatificationNeed; vote: VoteRow | null } {
     const policy = loadPolicy(this.db);
     const need = needsRatification(policy, commitment);
     if (!need.needed) return { need, vote: null };

@@ -1,6 +1,12 @@
 import { and, eq, gte, isNull, lt, sum } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { type CycleRow, type ShiftRow, shiftSignupsTable, shiftsTable, shiftWorkTable } from "../db/schema/community.js";
+import {
+  type CycleRow,
+  type ShiftRow,
+  shiftSignupsTable,
+  shiftsTable,
+  shiftWorkTable,
+} from "../db/schema/community.js";
 
 /** Rotas: recurring weekly shifts with a size, sign-ups, and confirmed work (the basis of the hours rule). */
 
@@ -35,15 +41,26 @@ export function signUp(db: Db, shiftId: number, memberId: number): void {
 
 export function withdraw(db: Db, shiftId: number, memberId: number): boolean {
   return (
-    db.delete(shiftSignupsTable).where(and(eq(shiftSignupsTable.shiftId, shiftId), eq(shiftSignupsTable.memberId, memberId))).run().changes > 0
+    db
+      .delete(shiftSignupsTable)
+      .where(and(eq(shiftSignupsTable.shiftId, shiftId), eq(shiftSignupsTable.memberId, memberId)))
+      .run().changes > 0
   );
 }
 
 export function signupsOf(db: Db, shiftId: number): number[] {
-  return db.select().from(shiftSignupsTable).where(eq(shiftSignupsTable.shiftId, shiftId)).all().map((r) => r.memberId);
+  return db
+    .select()
+    .from(shiftSignupsTable)
+    .where(eq(shiftSignupsTable.shiftId, shiftId))
+    .all()
+    .map((r) => r.memberId);
 }
 
-export function recordWork(db: Db, w: { shiftId: number; memberId: number; date: string; workedAt: number; minutes: number }): void {
+export function recordWork(
+  db: Db,
+  w: { shiftId: number; memberId: number; date: string; workedAt: number; minutes: number },
+): void {
   db.insert(shiftWorkTable).values(w).run();
 }
 
@@ -52,7 +69,13 @@ export function minutesWorked(db: Db, memberId: number, cycle: Pick<CycleRow, "s
   const row = db
     .select({ m: sum(shiftWorkTable.minutes) })
     .from(shiftWorkTable)
-    .where(and(eq(shiftWorkTable.memberId, memberId), gte(shiftWorkTable.workedAt, cycle.startsAt), lt(shiftWorkTable.workedAt, cycle.endsAt)))
+    .where(
+      and(
+        eq(shiftWorkTable.memberId, memberId),
+        gte(shiftWorkTable.workedAt, cycle.startsAt),
+        lt(shiftWorkTable.workedAt, cycle.endsAt),
+      ),
+    )
     .get();
   return Number(row?.m ?? 0);
 }

@@ -87,13 +87,21 @@ export function ballotsOf(db: Db, voteId: number) {
 
 export function myBallot(db: Db, voteId: number, memberId: number): string | null {
   return (
-    db.select().from(ballotsTable).where(and(eq(ballotsTable.voteId, voteId), eq(ballotsTable.memberId, memberId))).get()?.choice ?? null
+    db
+      .select()
+      .from(ballotsTable)
+      .where(and(eq(ballotsTable.voteId, voteId), eq(ballotsTable.memberId, memberId)))
+      .get()?.choice ?? null
   );
 }
 
 /** Votes whose window has passed but that are not closed yet. */
 export function dueVotes(db: Db, at: number): VoteRow[] {
-  return db.select().from(votesTable).where(and(isNull(votesTable.closedAt), lte(votesTable.closesAt, at))).all();
+  return db
+    .select()
+    .from(votesTable)
+    .where(and(isNull(votesTable.closedAt), lte(votesTable.closesAt, at)))
+    .all();
 }
 
 /**
@@ -102,7 +110,11 @@ export function dueVotes(db: Db, at: number): VoteRow[] {
  * Returns the ratification result for commitment votes, for the hooks to hear
  * after commit. Call inside a transaction.
  */
-export function closeVote(db: Db, vote: VoteRow, policy: Policy): { tally: Tally; ratification: RatificationResult | null } {
+export function closeVote(
+  db: Db,
+  vote: VoteRow,
+  policy: Policy,
+): { tally: Tally; ratification: RatificationResult | null } {
   const at = now();
   const options = voteOptions(vote);
   const subject = voteSubject(vote);
@@ -123,7 +135,10 @@ export function closeVote(db: Db, vote: VoteRow, policy: Policy): { tally: Tally
   appendLedger(db, "vote-result", {
     vote: vote.id,
     question: vote.question,
-    subject: subject.kind === "commitment" ? { kind: "commitment", ref: subject.ref, commitment: subject.commitment } : subject,
+    subject:
+      subject.kind === "commitment"
+        ? { kind: "commitment", ref: subject.ref, commitment: subject.commitment }
+        : subject,
     outcome: result.outcome,
     counts: result.counts,
     cast: result.cast,
@@ -133,7 +148,12 @@ export function closeVote(db: Db, vote: VoteRow, policy: Policy): { tally: Tally
   if (result.outcome === "passed") applyPass(db, vote, subject, policy, at);
   const ratification =
     subject.kind === "commitment"
-      ? { voteId: vote.id, ref: subject.ref, commitment: subject.commitment, outcome: ratificationOutcome(result.outcome) }
+      ? {
+          voteId: vote.id,
+          ref: subject.ref,
+          commitment: subject.commitment,
+          outcome: ratificationOutcome(result.outcome),
+        }
       : null;
   return { tally: result, ratification };
 }
@@ -151,9 +171,16 @@ function applyPass(db: Db, vote: VoteRow, subject: VoteSubject, policy: Policy, 
     case "elect": {
       const m = findMember(db, subject.memberId);
       if (m?.status !== "active") return;
-      const hadCoordinators = db.select().from(membersTable).all().some((x) => isCoordinator(x, at));
+      const hadCoordinators = db
+        .select()
+        .from(membersTable)
+        .all()
+        .some((x) => isCoordinator(x, at));
       const until = at + policy.coordinatorTermDays * 24 * 3600 * 1000;
-      db.update(membersTable).set({ role: "coordinator", coordinatorUntil: until }).where(eq(membersTable.id, m.id)).run();
+      db.update(membersTable)
+        .set({ role: "coordinator", coordinatorUntil: until })
+        .where(eq(membersTable.id, m.id))
+        .run();
       appendLedger(db, "election", { vote: vote.id, member: m.handle, until: new Date(until).toISOString() });
       if (!hadCoordinators && retireBootstrapTokens(db, at) > 0) {
         appendLedger(db, "bootstrap-retired", { vote: vote.id, reason: "first coordinators elected" });

@@ -88,7 +88,8 @@ export function checkBallot(args: {
   if (args.onBehalfOf !== undefined && args.onBehalfOf !== args.voterId) {
     return { ok: false, kind: "forbidden", reason: "one member, one vote: you can only cast your own ballot" };
   }
-  if (!args.voterEligible) return { ok: false, kind: "forbidden", reason: "only active members who joined before the vote opened may vote" };
+  if (!args.voterEligible)
+    return { ok: false, kind: "forbidden", reason: "only active members who joined before the vote opened may vote" };
   const w = windowState(args.at, args.opensAt, args.closesAt);
   if (args.closed || w === "closed") return { ok: false, kind: "conflict", reason: "the voting window has closed" };
   if (w === "not-open") return { ok: false, kind: "conflict", reason: "the voting window has not opened yet" };

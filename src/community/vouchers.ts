@@ -1,6 +1,12 @@
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { type CycleRow, cyclesTable, type VoucherRow, voucherSpendsTable, vouchersTable } from "../db/schema/community.js";
+import {
+  type CycleRow,
+  cyclesTable,
+  type VoucherRow,
+  voucherSpendsTable,
+  vouchersTable,
+} from "../db/schema/community.js";
 import { now } from "./clock.js";
 import { type CycleRule, cycleAt, isWithin } from "./cycles.js";
 import { appendLedger } from "./ledger-store.js";
@@ -14,7 +20,11 @@ import { minutesWorked } from "./shifts.js";
  * operation that moves a voucher to another member.
  */
 
-export const ruleOf = (p: Policy): CycleRule => ({ lengthDays: p.cycleDays, timeZone: p.timeZone, anchor: p.cycleAnchor });
+export const ruleOf = (p: Policy): CycleRule => ({
+  lengthDays: p.cycleDays,
+  timeZone: p.timeZone,
+  anchor: p.cycleAnchor,
+});
 
 export function findCycle(db: Db, id: number): CycleRow | undefined {
   return db.select().from(cyclesTable).where(eq(cyclesTable.id, id)).get();
@@ -27,13 +37,26 @@ export function findCycle(db: Db, id: number): CycleRow | undefined {
  */
 export function rollCycles(db: Db, policy: Policy, at = now()): CycleRow {
   const span = cycleAt(at, ruleOf(policy));
-  for (const past of db.select().from(cyclesTable).where(and(isNull(cyclesTable.expiredAt), lt(cyclesTable.endsAt, at + 1))).all()) {
+  for (const past of db
+    .select()
+    .from(cyclesTable)
+    .where(and(isNull(cyclesTable.expiredAt), lt(cyclesTable.endsAt, at + 1)))
+    .all()) {
     if (past.endsAt > at) continue;
-    const open = db.select().from(vouchersTable).where(and(eq(vouchersTable.cycleId, past.id), isNull(vouchersTable.voidedAt))).all();
+    const open = db
+      .select()
+      .from(vouchersTable)
+      .where(and(eq(vouchersTable.cycleId, past.id), isNull(vouchersTable.voidedAt)))
+      .all();
     const expired = open.reduce((s, v) => s + (v.amount - v.spent), 0);
     const spent = open.reduce((s, v) => s + v.spent, 0);
     db.update(cyclesTable).set({ expiredAt: at }).where(eq(cyclesTable.id, past.id)).run();
-    appendLedger(db, "voucher-expiry", { cycle: past.id, endedAt: new Date(past.endsAt).toISOString(), spent, expired });
+    appendLedger(db, "voucher-expiry", {
+      cycle: past.id,
+      endedAt: new Date(past.endsAt).toISOString(),
+      spent,
+      expired,
+    });
   }
   const current = db.select().from(cyclesTable).where(eq(cyclesTable.startsAt, span.startsAt)).get();
   if (current) return current;
@@ -67,7 +90,11 @@ export function rollCycles(db: Db, policy: Policy, at = now()): CycleRow {
 }
 
 export function voucherOf(db: Db, memberId: number, cycleId: number): VoucherRow | undefined {
-  return db.select().from(vouchersTable).where(and(eq(vouchersTable.memberId, memberId), eq(vouchersTable.cycleId, cycleId))).get();
+  return db
+    .select()
+    .from(vouchersTable)
+    .where(and(eq(vouchersTable.memberId, memberId), eq(vouchersTable.cycleId, cycleId)))
+    .get();
 }
 
 export function vouchersOfMember(db: Db, memberId: number): (VoucherRow & { cycle: CycleRow })[] {
@@ -80,7 +107,9 @@ export function vouchersOfMember(db: Db, memberId: number): (VoucherRow & { cycl
     .map((r) => ({ ...r.v, cycle: r.c }));
 }
 
-export type SpendCheck = { ok: true } | { ok: false; kind: "forbidden" | "conflict" | "unprocessable"; field: string; reason: string };
+export type SpendCheck =
+  | { ok: true }
+  | { ok: false; kind: "forbidden" | "conflict" | "unprocessable"; field: string; reason: string };
 
 /** Pure rules for spending: own voucher, current cycle, not void, enough left. */
 export function checkSpend(args: {
@@ -92,18 +121,36 @@ export function checkSpend(args: {
   amount: number;
 }): SpendCheck {
   if (args.onBehalfOf !== undefined && args.onBehalfOf !== args.memberId) {
-    return { ok: false, kind: "forbidden", field: "memberId", reason: "vouchers are personal: you can only spend your own" };
+    return {
+      ok: false,
+      kind: "forbidden",
+      field: "memberId",
+      reason: "vouchers are personal: you can only spend your own",
+    };
   }
-  if (!args.voucher || !args.cycle) return { ok: false, kind: "unprocessable", field: "cycleId", reason: "you have no vouchers for that cycle" };
+  if (!args.voucher || !args.cycle)
+    return { ok: false, kind: "unprocessable", field: "cycleId", reason: "you have no vouchers for that cycle" };
   if (args.voucher.memberId !== args.memberId) {
-    return { ok: false, kind: "forbidden", field: "cycleId", reason: "vouchers are personal: you can only spend your own" };
+    return {
+      ok: false,
+      kind: "forbidden",
+      field: "cycleId",
+      reason: "vouchers are personal: you can only spend your own",
+    };
   }
   if (!isWithin(args.at, args.cycle)) {
-    return { ok: false, kind: "conflict", field: "cycleId", reason: "vouchers expire at the end of their cycle and cannot be spent outside it" };
+    return {
+      ok: false,
+      kind: "conflict",
+      field: "cycleId",
+      reason: "vouchers expire at the end of their cycle and cannot be spent outside it",
+    };
   }
-  if (args.voucher.voidedAt !== null) return { ok: false, kind: "conflict", field: "cycleId", reason: "these vouchers were voided" };
+  if (args.voucher.voidedAt !== null)
+    return { ok: false, kind: "conflict", field: "cycleId", reason: "these vouchers were voided" };
   const left = args.voucher.amount - args.voucher.spent;
-  if (args.amount > left) return { ok: false, kind: "unprocessable", field: "amount", reason: `only ${left} vouchers left this cycle` };
+  if (args.amount > left)
+    return { ok: false, kind: "unprocessable", field: "amount", reason: `only ${left} vouchers left this cycle` };
   return { ok: true };
 }
 
@@ -119,9 +166,16 @@ export function recordSpend(db: Db, voucher: VoucherRow, amount: number, purpose
 
 /** A departing (or deceased) member's vouchers are voided, not inherited; call in the departure's transaction. */
 export function voidVouchersOf(db: Db, memberId: number, reason: "left" | "deceased"): number {
-  const open = db.select().from(vouchersTable).where(and(eq(vouchersTable.memberId, memberId), isNull(vouchersTable.voidedAt))).all();
+  const open = db
+    .select()
+    .from(vouchersTable)
+    .where(and(eq(vouchersTable.memberId, memberId), isNull(vouchersTable.voidedAt)))
+    .all();
   const voided = open.reduce((s, v) => s + (v.amount - v.spent), 0);
-  db.update(vouchersTable).set({ voidedAt: now() }).where(and(eq(vouchersTable.memberId, memberId), isNull(vouchersTable.voidedAt))).run();
+  db.update(vouchersTable)
+    .set({ voidedAt: now() })
+    .where(and(eq(vouchersTable.memberId, memberId), isNull(vouchersTable.voidedAt)))
+    .run();
   if (open.length > 0) appendLedger(db, "voucher-void", { reason, vouchers: voided });
   return voided;
 }

@@ -12,15 +12,18 @@ t.test("weekly cycles in UTC start on the anchor's weekday at midnight", async (
   t.equal(c.endsAt, ms("2026-11-30T00:00:00Z"));
 });
 
-t.test("expiry is exactly at the boundary: the last millisecond is inside, the boundary is the next cycle", async (t) => {
-  const rule = { lengthDays: 7, timeZone: "UTC", anchor: "2024-01-01" };
-  const c = cycleAt(ms("2026-11-26T15:00:00Z"), rule);
-  t.ok(isWithin(c.endsAt - 1, c));
-  t.notOk(isWithin(c.endsAt, c));
-  t.equal(cycleAt(c.endsAt, rule).startsAt, c.endsAt, "the boundary instant belongs to the new cycle");
-  t.equal(cycleAt(c.endsAt - 1, rule).startsAt, c.startsAt);
-  t.same(nextCycle(c, rule), cycleAt(c.endsAt, rule));
-});
+t.test(
+  "expiry is exactly at the boundary: the last millisecond is inside, the boundary is the next cycle",
+  async (t) => {
+    const rule = { lengthDays: 7, timeZone: "UTC", anchor: "2024-01-01" };
+    const c = cycleAt(ms("2026-11-26T15:00:00Z"), rule);
+    t.ok(isWithin(c.endsAt - 1, c));
+    t.notOk(isWithin(c.endsAt, c));
+    t.equal(cycleAt(c.endsAt, rule).startsAt, c.endsAt, "the boundary instant belongs to the new cycle");
+    t.equal(cycleAt(c.endsAt - 1, rule).startsAt, c.startsAt);
+    t.same(nextCycle(c, rule), cycleAt(c.endsAt, rule));
+  },
+);
 
 t.test("time zones: the boundary is local midnight, not UTC midnight", async (t) => {
   const rule = { lengthDays: 7, timeZone: "Pacific/Auckland", anchor: "2024-01-01" };

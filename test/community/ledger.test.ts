@@ -1,10 +1,20 @@
 import fc from "fast-check";
 import t from "tap";
-import { checkAgainstSeen, entryHash, formatHead, GENESIS_HASH, type LedgerEntry, nextEntry, parseHead, verifyChain } from "../../src/community/ledger.js";
+import {
+  checkAgainstSeen,
+  entryHash,
+  formatHead,
+  GENESIS_HASH,
+  type LedgerEntry,
+  nextEntry,
+  parseHead,
+  verifyChain,
+} from "../../src/community/ledger.js";
 
 function chain(n: number): LedgerEntry[] {
   const out: LedgerEntry[] = [];
-  for (let i = 0; i < n; i++) out.push(nextEntry(out.at(-1) ?? null, "vote-result", { vote: i + 1, outcome: "passed" }, 1_700_000_000_000 + i));
+  for (let i = 0; i < n; i++)
+    out.push(nextEntry(out.at(-1) ?? null, "vote-result", { vote: i + 1, outcome: "passed" }, 1_700_000_000_000 + i));
   return out;
 }
 
@@ -41,7 +51,12 @@ t.test("any single-field change anywhere is detected (property)", async () => {
       const c = chain(n);
       const i = k % n;
       const e = c[i]!;
-      c[i] = field === "type" ? { ...e, type: "election" } : field === "payload" ? { ...e, payload: { x: 1 } } : { ...e, at: e.at + 1 };
+      c[i] =
+        field === "type"
+          ? { ...e, type: "election" }
+          : field === "payload"
+            ? { ...e, payload: { x: 1 } }
+            : { ...e, at: e.at + 1 };
       const r = verifyChain(c);
       return !r.ok && r.seq === i + 1;
     }),
@@ -54,7 +69,10 @@ t.test("a follower's seen heads catch a history rewritten consistently from scra
   t.same(checkAgainstSeen(original, seen), { ok: true });
   // The forger rebuilds the whole chain so it verifies on its own.
   const rewritten: LedgerEntry[] = [];
-  for (const e of original) rewritten.push(nextEntry(rewritten.at(-1) ?? null, e.type, e.seq === 2 ? { vote: 2, outcome: "failed" } : e.payload, e.at));
+  for (const e of original)
+    rewritten.push(
+      nextEntry(rewritten.at(-1) ?? null, e.type, e.seq === 2 ? { vote: 2, outcome: "failed" } : e.payload, e.at),
+    );
   t.equal(verifyChain(rewritten).ok, true, "the rewritten chain is internally consistent");
   t.match(checkAgainstSeen(rewritten, seen), { ok: false, seq: 3, reason: /rewritten/ });
   t.match(checkAgainstSeen(original.slice(0, 2), seen), { ok: false, seq: 3, reason: /gone/ });

@@ -13,7 +13,11 @@ const run = promisify(execFile);
 
 async function verifyCli(dataDir: string): Promise<{ code: number; out: string }> {
   try {
-    const r = await run(process.execPath, ["--import", "tsx", join(ROOT, "src/community/verify-ledger.ts"), "--data-dir", dataDir], { cwd: ROOT });
+    const r = await run(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "src/community/verify-ledger.ts"), "--data-dir", dataDir],
+      { cwd: ROOT },
+    );
     return { code: 0, out: r.stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string };
@@ -42,7 +46,9 @@ t.test("a follower detects a ledger rewritten in the database of the community i
   await a.stop();
   const db = new Database(join(a.dataDir, "tendril.sqlite"));
   db.exec("DROP TRIGGER ledger_no_update");
-  db.prepare("UPDATE ledger_entries SET payload_json = ? WHERE seq = 1").run(JSON.stringify({ by: "bootstrap", changes: { voucherEqualAmount: 300 } }));
+  db.prepare("UPDATE ledger_entries SET payload_json = ? WHERE seq = 1").run(
+    JSON.stringify({ by: "bootstrap", changes: { voucherEqualAmount: 300 } }),
+  );
   db.close();
   await a.start();
 
@@ -55,7 +61,11 @@ t.test("a follower detects a ledger rewritten in the database of the community i
   const second = await b.api(`/api/following/${follow.id}/check-ledger`, { method: "POST" });
   t.match(await second.json(), { ok: false, seq: 1, reason: /chain broken/ });
   const alerts = await b.getJson("/api/network/ledger-alerts");
-  t.match(alerts.items, [{ actor: a.actorUrl, seq: 1, reason: /hash does not match/ }], "B flags A's rewritten history");
+  t.match(
+    alerts.items,
+    [{ actor: a.actorUrl, seq: 1, reason: /hash does not match/ }],
+    "B flags A's rewritten history",
+  );
 });
 
 t.test("a consistent rewrite (all hashes recomputed) is caught by the head the follower saw", async (t) => {
@@ -69,12 +79,24 @@ t.test("a consistent rewrite (all hashes recomputed) is caught by the head the f
   const { entryHash } = await import("../../src/community/ledger.js");
   const db = new Database(join(a.dataDir, "tendril.sqlite"));
   db.exec("DROP TRIGGER ledger_no_update");
-  const rows = db.prepare("SELECT * FROM ledger_entries ORDER BY seq").all() as { seq: number; type: string; payload_json: string; prev_hash: string; at: number }[];
+  const rows = db.prepare("SELECT * FROM ledger_entries ORDER BY seq").all() as {
+    seq: number;
+    type: string;
+    payload_json: string;
+    prev_hash: string;
+    at: number;
+  }[];
   let prev = "0".repeat(64);
   for (const r of rows) {
-    const payload = r.seq === 1 ? { by: "bootstrap", changes: { voucherEqualAmount: 300 } } : JSON.parse(r.payload_json);
+    const payload =
+      r.seq === 1 ? { by: "bootstrap", changes: { voucherEqualAmount: 300 } } : JSON.parse(r.payload_json);
     const hash = entryHash({ seq: r.seq, type: r.type, payload, prevHash: prev, at: r.at });
-    db.prepare("UPDATE ledger_entries SET payload_json = ?, prev_hash = ?, hash = ? WHERE seq = ?").run(JSON.stringify(payload), prev, hash, r.seq);
+    db.prepare("UPDATE ledger_entries SET payload_json = ?, prev_hash = ?, hash = ? WHERE seq = ?").run(
+      JSON.stringify(payload),
+      prev,
+      hash,
+      r.seq,
+    );
     prev = hash;
   }
   db.close();

@@ -31,12 +31,19 @@ export async function call(node: TestNode, method: string, url: string, as?: str
 }
 
 /** Sets an open join policy (bootstrap token), then joins and logs in each handle; returns session tokens by handle. */
-export async function withMembers(node: TestNode, handles: string[]): Promise<Record<string, { token: string; id: number }>> {
+export async function withMembers(
+  node: TestNode,
+  handles: string[],
+): Promise<Record<string, { token: string; id: number }>> {
   const p = await call(node, "PUT", "/api/policy", node.token, { joinPolicy: "open" });
   if (p.status !== 200) throw new Error(`policy: ${JSON.stringify(p.body)}`);
   const out: Record<string, { token: string; id: number }> = {};
   for (const handle of handles) {
-    const j = await call(node, "POST", "/api/members", undefined, { handle, displayName: handle, password: `${handle}-password-123` });
+    const j = await call(node, "POST", "/api/members", undefined, {
+      handle,
+      displayName: handle,
+      password: `${handle}-password-123`,
+    });
     if (j.status !== 201) throw new Error(`join ${handle}: ${JSON.stringify(j.body)}`);
     const s = await call(node, "POST", "/api/sessions", undefined, { handle, password: `${handle}-password-123` });
     out[handle] = { token: s.body.token, id: j.body.id };

@@ -13,7 +13,9 @@ export const membersTable = sqliteTable(
     /** "scrypt$<salt b64url>$<hash b64url>"; null for invite-only accounts that never set one. */
     passwordHash: text("password_hash"),
     status: text("status", { enum: ["pending", "active", "left"] }).notNull(),
-    role: text("role", { enum: ["member", "coordinator"] }).notNull().default("member"),
+    role: text("role", { enum: ["member", "coordinator"] })
+      .notNull()
+      .default("member"),
     /** End of the coordinator's term (epoch ms); the role lapses by itself then. */
     coordinatorUntil: integer("coordinator_until"),
     joinedAt: integer("joined_at").notNull().default(now),
