@@ -151,3 +151,65 @@ t.test("policy changes by vote once coordinators exist; direct changes refused a
   t.equal(policy.body.ballots, "open");
   t.equal(policy.body.timeZone, "Europe/Berlin");
 });
+
+t.test("terms lapse by themselves; members cannot do coordinators' work; logout ends the session", async (t) => {
+  const node = await buildTestApp(t);
+  const m = await withMembers(node, ["ana", "ben"]);
+  clock.advance(1000);
+  const pendingJoin = await call(node, "PUT", "/api/policy", node.token, { joinPolicy: "approval" });
+  t.equal(pendingJoin.status, 200);
+  const zed = await call(node, "POST", "/api/members", undefined, {
+    handle: "zed",
+    displayName: "Zed",
+    password: "zed-password-123",
+  });
+  const approve = await call(node, "POST", `/api/members/${zed.body.id}/approve`, m.ben!.token);
+  t.equal(approve.status, 403, "a member cannot approve");
+  t.match(approve.body.detail, /coordinator elected by the members/);
+  t.equal(
+    (
+      await call(node, "POST", "/api/shifts", m.ben!.token, {
+        kind: "cleaning",
+        title: "Hall",
+        weekday: 1,
+        startTime: "09:00",
+        minutes: 60,
+        size: 2,
+      })
+    ).status,
+    403,
+  );
+
+  const v = await call(node, "POST", "/api/votes", m.ben!.token, {
+    question: "Elect Ana?",
+    subject: { kind: "elect", memberId: m.ana!.id },
+  });
+  for (const who of ["ana", "ben"])
+    await call(node, "POST", `/api/votes/${v.body.id}/ballot`, m[who]!.token, { choice: "yes" });
+  clock.advance(4 * DAY);
+  await call(node, "POST", "/api/votes/close-due", m.ana!.token);
+  t.equal(
+    (await call(node, "POST", `/api/members/${zed.body.id}/approve`, m.ana!.token)).body.status,
+    "active",
+    "the coordinator can",
+  );
+  clock.advance(181 * DAY);
+  t.equal((await call(node, "GET", "/api/me", m.ana!.token)).status, 401, "sessions last 30 days");
+  const login = async (handle: string) =>
+    (await call(node, "POST", "/api/sessions", undefined, { handle, password: `${handle}-password-123` })).body
+      .token as string;
+  const ana = await login("ana");
+  t.equal((await call(node, "GET", "/api/me", ana)).body.role, "member", "after 180 days the term is over");
+  t.equal((await call(node, "POST", "/api/invites", ana)).status, 403);
+
+  const ben = await login("ben");
+  t.equal((await call(node, "DELETE", "/api/sessions", ben)).status, 204);
+  t.equal((await call(node, "GET", "/api/me", ben)).status, 401, "after logout the token no longer works");
+  const logged = node.services.sqlite.prepare("SELECT action FROM refused_attempts ORDER BY id").all() as {
+    action: string;
+  }[];
+  t.same(
+    logged.map((l) => l.action),
+    ["approve-member", "create-shift", "create-invite"],
+  );
+});
