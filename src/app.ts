@@ -22,6 +22,8 @@ import { SOFTWARE_VERSION } from "./federation/nodeinfo.js";
 import { registerErrorHandling } from "./http/errors.js";
 import type { App, HttpDeps } from "./http/types.js";
 import { registerNetworkRoutes } from "./network/http.js";
+import { registerCommunityRoutes } from "./community/http.js";
+import type { Community } from "./community/service.js";
 import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
 import { registerHaulRoutes } from "./transport/http-hauls.js";
 import { registerTransportRoutes } from "./transport/http-routes.js";
@@ -44,6 +46,8 @@ export interface Node {
   readonly federation: Federation<NodeServices>;
   /** Set on the very first start only: the one time the admin token is ever shown. */
   readonly bootstrapToken: string | null;
+  /** Members, votes, ledger: the ratification hook table lives here (for the exchange code). */
+  readonly community: Community;
   /** Starts background work: the delivery queue and the outbox dispatcher. */
   startBackground(): void;
 }
@@ -104,6 +108,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerResourceRoutes(app, deps);
   registerSupplyRoutes(app, deps);
   registerNetworkViewRoutes(app, deps);
+  const community = registerCommunityRoutes(app, deps);
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;
@@ -121,6 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
     services,
     federation,
     bootstrapToken,
+    community,
     startBackground() {
       queueRun = federation.startQueue(services, { signal: queueStop.signal });
       void outbox.kick();

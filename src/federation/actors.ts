@@ -1,7 +1,8 @@
 import type { Federation } from "@fedify/fedify";
-import { Application, Endpoints, Group, Place } from "@fedify/vocab";
 import { driverIdOf, findDriver } from "../transport/drivers.js";
 import { toDriverPerson } from "./mappers/driver.js";
+import { Application, Endpoints, Group, Place, PropertyValue } from "@fedify/vocab";
+import { ledgerHead } from "../community/ledger-store.js";
 import { INSTANCE_ACTOR, type NodeServices, PATHS } from "./context.js";
 
 /**
@@ -44,13 +45,23 @@ export function registerActors(federation: Federation<NodeServices>): void {
         followers: ctx.getFollowersUri(identifier),
         manuallyApprovesFollowers: config.followPolicy === "manual",
         location: config.location
-          ? new Place({ name: config.location.name || null, latitude: config.location.lat, longitude: config.location.lon })
+          ? new Place({
+              name: config.location.name || null,
+              latitude: config.location.lat,
+              longitude: config.location.lon,
+            })
           : null,
+        // The public ledger's head travels on the actor, so followers can notice a rewritten history.
+        attachments: [
+          new PropertyValue({ name: "ledgerHead", value: ledgerHead(ctx.data.db) }),
+          new PropertyValue({ name: "ledger", value: new URL("/ledger", config.origin).href }),
+        ],
       });
     })
     .mapHandle((ctx, username) => (username === ctx.data.config.handle ? username : null))
     .setKeyPairsDispatcher(async (ctx, identifier) => {
-      const isDriver = driverIdOf(identifier) !== null && findDriver(ctx.data.db, driverIdOf(identifier)!) !== undefined;
+      const isDriver =
+        driverIdOf(identifier) !== null && findDriver(ctx.data.db, driverIdOf(identifier)!) !== undefined;
       if (identifier !== INSTANCE_ACTOR && identifier !== ctx.data.config.handle && !isDriver) return [];
       const pairs = await ctx.data.keys.get(identifier);
       return [pairs.rsa, pairs.ed25519];

@@ -50,3 +50,25 @@ export function isValidAdminToken(db: Db, token: string): boolean {
     .get();
   return row !== undefined && timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash));
 }
+
+/**
+ * Retires the bootstrap admin token(s): once the members have elected
+ * coordinators, the founding credential stops working. Returns how many were retired.
+ */
+export function retireBootstrapTokens(db: Db, at: number): number {
+  return db
+    .update(adminTokensTable)
+    .set({ retiredAt: at })
+    .where(and(eq(adminTokensTable.label, "bootstrap"), isNull(adminTokensTable.retiredAt)))
+    .run().changes;
+}
+
+/** Whether some bootstrap token still works (policy may be set directly only until then). */
+export function hasLiveBootstrapToken(db: Db): boolean {
+  const row = db
+    .select({ n: count() })
+    .from(adminTokensTable)
+    .where(and(eq(adminTokensTable.label, "bootstrap"), isNull(adminTokensTable.retiredAt)))
+    .get();
+  return (row?.n ?? 0) > 0;
+}

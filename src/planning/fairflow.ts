@@ -39,7 +39,7 @@ export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Ar
     caps.push(0);
     return 2 * (tails.length - 1);
   });
-  const eps = 1e-12 * Math.max(1, supply);
+  const eps = 1e-10 * Math.max(1, supply);
   const g = new FlowNetwork(nV + 2, tails, heads, caps, eps);
   const q = Array.from(block.needs, (n) => net.needs[n]!.q);
   const levels = new Float64Array(block.needs.length);

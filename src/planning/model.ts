@@ -127,6 +127,6 @@ export function buildGroupLp(highs: Highs, net: Net, blocks: readonly Block[]): 
       values: Float64Array.from(values),
     },
   });
-  model.options.set({ output_flag: false, presolve: "off" });
+  model.options.set({ output_flag: false });
   return { model, blocks, arcStart, needs, needCol, needRow, tCol, numCols, haulCost: Float64Array.from(haul) };
 }

@@ -3,3 +3,4 @@ export * from "./fedify.js";
 export * from "./node.js";
 export * from "./transport.js";
 export * from "./supply.js";
+export * from "./community.js";
