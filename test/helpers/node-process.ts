@@ -88,7 +88,7 @@ export class NodeProcess {
     });
     this.#child = child;
     await new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`node ${this.handle} did not start:\n${this.output}`)), 30_000);
+      const timer = setTimeout(() => fail(new Error(`node ${this.handle} did not start:\n${this.output}`)), 90_000);
       const onData = (chunk: Buffer) => {
         this.output += chunk.toString();
         const token = /Admin token \(shown once, keep it safe\): (\S+)/.exec(this.output);
@@ -157,7 +157,7 @@ export async function startNode(t: Teardown, options: NodeOptions): Promise<Node
 }
 
 /** Polls `check` until it returns a truthy value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, what: string, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
