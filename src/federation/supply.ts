@@ -4,13 +4,13 @@
  * /actors/{handle}/supply so a follower can resync after downtime.
  */
 import type { Context, Federation } from "@fedify/fedify";
-import { Create, Delete, OrderedCollection, PUBLIC_COLLECTION, Proposal, Tombstone, Update } from "@fedify/vocab";
+import { Create, Delete, Note, OrderedCollection, PUBLIC_COLLECTION, Proposal, Tombstone, Update } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { ResourceKindRow, SupplyItemRow } from "../db/schema/supply.js";
 import { findKindById } from "../supply/catalogue-store.js";
 import { currentItems, findItem } from "../supply/store.js";
 import { activityUri, type NodeServices } from "./context.js";
-import { toProposal } from "./mappers/supply.js";
+import { itemContent, toProposal } from "./mappers/supply.js";
 import { type PreparedActivity, prepareActivity } from "./outbox.js";
 
 export const SUPPLY_OBJECT_PATH = "/supply/{id}";
@@ -22,16 +22,12 @@ export function supplyCollectionUri(actorUri: string): URL {
 
 export function registerSupplyObjects(federation: Federation<NodeServices>): void {
   // One path for both kinds: Fedify allows one object dispatcher per class, and both are Proposals.
-  federation.setObjectDispatcher(
-    Proposal,
-    SUPPLY_OBJECT_PATH,
-    (ctx, values) => {
-      const item = findItem(ctx.data.db, values.id);
-      if (item?.status !== "active") return null;
-      const kind = findKindById(ctx.data.db, item.resourceId);
-      return kind ? proposalOf(ctx, item, kind) : null;
-    },
-  );
+  federation.setObjectDispatcher(Proposal, SUPPLY_OBJECT_PATH, (ctx, values) => {
+    const item = findItem(ctx.data.db, values.id);
+    if (item?.status !== "active") return null;
+    const kind = findKindById(ctx.data.db, item.resourceId);
+    return kind ? proposalOf(ctx, item, kind) : null;
+  });
 }
 
 export function proposalOf(ctx: Context<NodeServices>, item: SupplyItemRow, kind: ResourceKindRow): Proposal {
@@ -44,39 +40,56 @@ export function proposalOf(ctx: Context<NodeServices>, item: SupplyItemRow, kind
 }
 
 /**
- * The activity announcing a change, ready for commitWithActivities: Create on
- * publish, Update on change, Delete (with a Tombstone) on withdrawal. Public,
- * delivered to the community's followers and listed in its outbox.
+ * The activities announcing a change, ready for commitWithActivities: Create
+ * on publish, Update on change, Delete (with a Tombstone) on withdrawal.
+ * Public, delivered to the community's followers and listed in its outbox.
+ *
+ * Each goes out twice: once about the FEP-0837 Proposal (what Tendril nodes
+ * read) and once about a plain Note with the same readable text, because
+ * Mastodon and most microblogging servers drop object types they do not know,
+ * and a person following the community should still see its offers and needs.
+ * Tendril nodes ignore the Note.
  */
-export async function prepareSupplyActivity(
+export async function prepareSupplyActivities(
   ctx: Context<NodeServices>,
   verb: "create" | "update" | "delete",
   item: SupplyItemRow,
   kind: ResourceKindRow,
-): Promise<PreparedActivity> {
+): Promise<PreparedActivity[]> {
   const { config } = ctx.data;
   const actor = ctx.getActorUri(config.handle);
-  const common = {
+  const at = Temporal.Instant.fromEpochMilliseconds(item.version);
+  const common = () => ({
     id: activityUri(config.origin, crypto.randomUUID()),
     actor,
     to: PUBLIC_COLLECTION,
     cc: ctx.getFollowersUri(config.handle),
-    published: Temporal.Instant.fromEpochMilliseconds(item.version),
-  };
+    published: at,
+  });
   const proposal = proposalOf(ctx, item, kind);
-  const activity =
+  const post = postOf(proposal, item, kind, actor, ctx.getFollowersUri(config.handle));
+  const announce = (object: Proposal | Note) =>
     verb === "create"
-      ? new Create({ ...common, object: proposal })
+      ? new Create({ ...common(), object })
       : verb === "update"
-        ? new Update({ ...common, object: proposal })
-        : new Delete({
-            ...common,
-            object: new Tombstone({ id: proposal.id, deleted: Temporal.Instant.fromEpochMilliseconds(item.version) }),
-          });
-  return prepareActivity(ctx, activity, {
-    sender: config.handle,
-    audience: { followers: true, actors: [] },
-    listed: true,
+        ? new Update({ ...common(), object })
+        : new Delete({ ...common(), object: new Tombstone({ id: object.id, deleted: at }) });
+  const options = { sender: config.handle, audience: { followers: true, actors: [] }, listed: true };
+  return [await prepareActivity(ctx, announce(proposal), options), await prepareActivity(ctx, announce(post), options)];
+}
+
+/** The readable post shown by microblogging servers: the Proposal's text, linking to its page. */
+function postOf(proposal: Proposal, item: SupplyItemRow, kind: ResourceKindRow, actor: URL, followers: URL): Note {
+  const page = proposal.id as URL;
+  return new Note({
+    id: new URL(`${page.href}#post`),
+    attribution: actor,
+    to: PUBLIC_COLLECTION,
+    cc: followers,
+    published: Temporal.Instant.fromEpochMilliseconds(item.createdAt),
+    updated: Temporal.Instant.fromEpochMilliseconds(item.version),
+    url: page,
+    content: `${itemContent(item, kind)}<p><a href="${page.href}">${page.href}</a></p>`,
   });
 }
 

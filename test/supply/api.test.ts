@@ -53,7 +53,11 @@ t.test("an offer is created, changed with history, withdrawn, and each step is p
   t.equal(patch.json().quantity, 80);
   t.equal(patch.json().pickup.name, "North barn", "fields not sent are kept");
 
-  const del = await node.app.inject({ method: "DELETE", url: `/api/offers/${offer.id}?reason=sold%20out`, headers: node.auth });
+  const del = await node.app.inject({
+    method: "DELETE",
+    url: `/api/offers/${offer.id}?reason=sold%20out`,
+    headers: node.auth,
+  });
   t.equal(del.statusCode, 200);
   t.equal(del.json().status, "withdrawn");
   const again = await node.app.inject({ method: "DELETE", url: `/api/offers/${offer.id}`, headers: node.auth });
@@ -72,10 +76,18 @@ t.test("an offer is created, changed with history, withdrawn, and each step is p
 
   const outbox = (await node.app.inject({ url: "/actors/testville/outbox?cursor=", headers: { accept: AP } })).json();
   t.same(
-    outbox.orderedItems.map((a: any) => a.type),
-    ["Delete", "Update", "Create"],
-    "Create, Update and Delete are listed in the outbox (newest first)",
+    outbox.orderedItems.map((a: any) => `${a.type}:${String(a.object.type).replace(/^.*#/, "")}`),
+    ["Delete:Tombstone", "Delete:Tombstone", "Update:Note", "Update:Proposal", "Create:Note", "Create:Proposal"],
+    "Create, Update and Delete of the Proposal and of its readable post are listed in the outbox (newest first)",
   );
+  const readable = outbox.orderedItems.find((a: any) => a.type === "Create" && a.object.type === "Note").object;
+  t.match(
+    readable.content,
+    /We can give <strong>120 kg<\/strong>/,
+    "Mastodon-style followers get a readable post with quantity and unit",
+  );
+  t.match(readable.content, /Available from .* until /, "and the availability window");
+  t.equal(readable.url, `${node.services.config.origin}/supply/${offer.id}`, "the post links to the offer's page");
   const gone = await node.app.inject({ url: `/supply/${offer.id}`, headers: { accept: AP } });
   t.equal(gone.statusCode, 410, "a withdrawn object is Gone for ActivityPub clients");
   t.equal(gone.json().type, "Tombstone");
@@ -105,10 +117,20 @@ t.test("bad input gets problem+json naming the field, and nothing is written", a
     ["negative quantity", "/api/offers", { ...offerBody(), quantity: -5 }, "quantity"],
     ["zero quantity", "/api/offers", { ...offerBody(), quantity: 0 }, "quantity"],
     ["unknown resource", "/api/offers", { ...offerBody(), resource: "unobtainium" }, "resource"],
-    ["window ends before it starts", "/api/offers", { ...offerBody(), availableFrom: future(5), availableUntil: future(1) }, "availableUntil"],
+    [
+      "window ends before it starts",
+      "/api/offers",
+      { ...offerBody(), availableFrom: future(5), availableUntil: future(1) },
+      "availableUntil",
+    ],
     ["unknown priority", "/api/needs", { ...needBody(), priority: "urgent" }, "priority"],
     ["needed-by in the past", "/api/needs", { ...needBody(), neededBy: "2001-01-01T00:00:00Z" }, "neededBy"],
-    ["latitude off the globe", "/api/needs", { ...needBody(), delivery: { lat: 91, lon: 0, name: "x" } }, "delivery.lat"],
+    [
+      "latitude off the globe",
+      "/api/needs",
+      { ...needBody(), delivery: { lat: 91, lon: 0, name: "x" } },
+      "delivery.lat",
+    ],
     ["unknown field", "/api/needs", { ...needBody(), price: 3 }, "price"],
   ];
   for (const [what, url, payload, field] of cases) {
@@ -137,7 +159,9 @@ t.test("bad input gets problem+json naming the field, and nothing is written", a
   const noAuth = await node.app.inject({ method: "POST", url: "/api/offers", payload: offerBody() });
   t.equal(noAuth.statusCode, 401);
 
-  const created = (await node.app.inject({ method: "POST", url: "/api/offers", headers: node.auth, payload: offerBody() })).json();
+  const created = (
+    await node.app.inject({ method: "POST", url: "/api/offers", headers: node.auth, payload: offerBody() })
+  ).json();
   const badPatch = await node.app.inject({
     method: "PATCH",
     url: `/api/offers/${created.id}`,
@@ -150,13 +174,19 @@ t.test("bad input gets problem+json naming the field, and nothing is written", a
   const history = (await node.app.inject({ url: `/api/offers/${created.id}/history`, headers: node.auth })).json();
   t.equal(history.items.length, 1, "no history row for the refused change");
   const outbox = (await node.app.inject({ url: "/actors/testville/outbox", headers: { accept: AP } })).json();
-  t.equal(outbox.totalItems, 1, "only the one Create was published");
+  t.equal(outbox.totalItems, 2, "only the one Create (of the Proposal and of its post) was published");
 });
 
 t.test("the OpenAPI description lists the supply endpoints with their schemas", async (t) => {
   const node = await buildTestApp(t);
   const doc = (await node.app.inject({ url: "/docs/json" })).json();
-  for (const path of ["/api/offers", "/api/needs/{id}", "/api/network/totals", "/api/resources", "/api/following/{id}/resync"]) {
+  for (const path of [
+    "/api/offers",
+    "/api/needs/{id}",
+    "/api/network/totals",
+    "/api/resources",
+    "/api/following/{id}/resync",
+  ]) {
     t.ok(doc.paths[path], `${path} is documented`);
   }
   const post = doc.paths["/api/needs"].post.requestBody.content["application/json"].schema;
@@ -167,14 +197,29 @@ t.test("the catalogue: kinds with stable URIs, adopting a remote kind, adding un
   const node = await buildTestApp(t);
   const kinds = (await node.app.inject({ url: "/api/resources" })).json();
   t.ok(kinds.items.length >= 13, "defaults are seeded");
-  t.ok(kinds.items.some((k: any) => k.category === "care"), "care is covered");
-  const unit = await node.app.inject({ method: "POST", url: "/api/units", headers: node.auth, payload: { code: "crate", label: "crate" } });
+  t.ok(
+    kinds.items.some((k: any) => k.category === "care"),
+    "care is covered",
+  );
+  const unit = await node.app.inject({
+    method: "POST",
+    url: "/api/units",
+    headers: node.auth,
+    payload: { code: "crate", label: "crate" },
+  });
   t.equal(unit.statusCode, 201);
   const adopted = await node.app.inject({
     method: "POST",
     url: "/api/resources",
     headers: node.auth,
-    payload: { slug: "apples", name: "Apples", unit: "crate", kgPerUnit: 12, category: "food", uri: "https://far.example/resources/apples" },
+    payload: {
+      slug: "apples",
+      name: "Apples",
+      unit: "crate",
+      kgPerUnit: 12,
+      category: "food",
+      uri: "https://far.example/resources/apples",
+    },
   });
   t.equal(adopted.statusCode, 201, adopted.body);
   t.equal(adopted.json().uri, "https://far.example/resources/apples", "an adopted kind keeps its origin's URI");
