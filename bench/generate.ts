@@ -23,7 +23,12 @@ const ROUTES = 4;
 export type Capacity = "binding" | "loose";
 
 /** `loose` gives every leg room to spare, to time the planner when no capacity is shared. */
-export function generateProblem(communities: number, resources: number, capacity: Capacity = "binding", seed = 1): Problem {
+export function generateProblem(
+  communities: number,
+  resources: number,
+  capacity: Capacity = "binding",
+  seed = 1,
+): Problem {
   const rnd = rng(seed * 1_000_003 + communities * 101 + resources);
   const xs = Float64Array.from({ length: communities }, () => rnd() * SIDE_KM);
   const ys = Float64Array.from({ length: communities }, () => rnd() * SIDE_KM);
@@ -33,7 +38,13 @@ export function generateProblem(communities: number, resources: number, capacity
     // Room on a leg grows with the number of resources, so binding legs stay a minority.
     const spread = 0.2 + 2 * rnd() * rnd();
     const room = capacity === "loose" ? 1e9 : resources * 25 * spread;
-    legs.push({ id: `leg-${i}-${j}`, from: cid(i), to: cid(j), capacityKg: Math.round(room), distanceKm: Math.round(d * 10) / 10 });
+    legs.push({
+      id: `leg-${i}-${j}`,
+      from: cid(i),
+      to: cid(j),
+      capacityKg: Math.round(room),
+      distanceKm: Math.round(d * 10) / 10,
+    });
   }
   const res = Array.from({ length: resources }, (_, r) => ({
     id: `res-${r}`,
@@ -50,7 +61,13 @@ export function generateProblem(communities: number, resources: number, capacity
       if (u < 0.3) offers.push({ id: `o-${c}-${r}`, community: cid(c), resource: `res-${r}`, quantity });
       else if (u < 0.6) {
         const p = rnd();
-        needs.push({ id: `n-${c}-${r}`, community: cid(c), resource: `res-${r}`, quantity, priority: prios[p < 0.2 ? 0 : p < 0.5 ? 1 : 2]! });
+        needs.push({
+          id: `n-${c}-${r}`,
+          community: cid(c),
+          resource: `res-${r}`,
+          quantity,
+          priority: prios[p < 0.2 ? 0 : p < 0.5 ? 1 : 2]!,
+        });
       }
     }
   }
@@ -80,7 +97,8 @@ function nearestPairs(xs: Float64Array, ys: Float64Array, k: number): [number, n
       const near: [number, number][] = [];
       for (let gy = Math.max(0, cy - radius); gy <= Math.min(cells - 1, cy + radius); gy++)
         for (let gx = Math.max(0, cx - radius); gx <= Math.min(cells - 1, cx + radius); gx++)
-          for (const j of grid[gy * cells + gx]!) if (j !== i) near.push([j, Math.hypot(xs[i]! - xs[j]!, ys[i]! - ys[j]!)]);
+          for (const j of grid[gy * cells + gx]!)
+            if (j !== i) near.push([j, Math.hypot(xs[i]! - xs[j]!, ys[i]! - ys[j]!)]);
       const whole = radius >= cells;
       near.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
       // Only points within `radius` cells are certain to include the true nearest.

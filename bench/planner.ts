@@ -47,16 +47,22 @@ export async function main(args: string[]): Promise<number> {
     for (const size of sizes) {
       const [n, r] = size.split("x").map(Number) as [number, number];
       const base = { case: size, capacity, communities: n, resources: r };
-      const run = spawnSync(process.execPath, ["--import", "tsx", script, "planner", "--child", size, "--capacity", capacity], {
-        encoding: "utf8",
-        timeout: limit * 1000,
-        killSignal: "SIGKILL",
-        maxBuffer: 1 << 24,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", script, "planner", "--child", size, "--capacity", capacity],
+        {
+          encoding: "utf8",
+          timeout: limit * 1000,
+          killSignal: "SIGKILL",
+          maxBuffer: 1 << 24,
+        },
+      );
       let res: CaseResult;
       if (run.error || run.signal) res = { ...base, status: "timeout", wallSeconds: limit };
-      else if (run.status !== 0) res = { ...base, status: "failed", error: run.stderr.trim().split("\n").slice(-3).join(" ") };
-      else res = { ...base, ...(JSON.parse(run.stdout.trim().split("\n").pop()!) as Partial<CaseResult>), status: "ok" };
+      else if (run.status !== 0)
+        res = { ...base, status: "failed", error: run.stderr.trim().split("\n").slice(-3).join(" ") };
+      else
+        res = { ...base, ...(JSON.parse(run.stdout.trim().split("\n").pop()!) as Partial<CaseResult>), status: "ok" };
       results.push(res);
       process.stderr.write(`${line(res)}\n`);
     }
@@ -64,7 +70,10 @@ export async function main(args: string[]): Promise<number> {
   process.stdout.write(`\n${table(results, limit)}\n`);
   const dir = fileURLToPath(new URL("./results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}planner.json`, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, limitSeconds: limit, results }, null, 2)}\n`);
+  writeFileSync(
+    `${dir}planner.json`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, limitSeconds: limit, results }, null, 2)}\n`,
+  );
   return 0;
 }
 
@@ -91,7 +100,8 @@ function line(r: CaseResult): string {
 }
 
 function table(results: CaseResult[], limit: number): string {
-  const head = "| capacity | communities × resources | legs | offers | needs | wall time (s) | peak RSS (MB) | LP solves | max-flows | merged groups |";
+  const head =
+    "| capacity | communities × resources | legs | offers | needs | wall time (s) | peak RSS (MB) | LP solves | max-flows | merged groups |";
   const rows = results.map((r) =>
     r.status === "ok"
       ? `| ${r.capacity} | ${r.communities} × ${r.resources} | ${r.legs} | ${r.offers} | ${r.needs} | ${r.wallSeconds!.toFixed(2)} | ${Math.round(r.peakRssMB!)} | ${r.lpSolves} | ${r.maxFlows} | ${r.merges} |`

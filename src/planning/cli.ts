@@ -26,7 +26,8 @@ function parseArgs(argv: readonly string[]): { in?: string; out?: string; verify
     if (opts[m[1]!] !== undefined) throw new UsageError(`--${m[1]} given twice\n${USAGE}`);
     opts[m[1]!] = value;
   }
-  if (opts.verify !== undefined && opts.out !== undefined) throw new UsageError(`--verify writes no plan; drop --out\n${USAGE}`);
+  if (opts.verify !== undefined && opts.out !== undefined)
+    throw new UsageError(`--verify writes no plan; drop --out\n${USAGE}`);
   return opts;
 }
 

@@ -26,11 +26,13 @@ export function decomposeBlock(
   const eps = 1e-9 * scale;
   const flow = Float64Array.from(arcFlow, (f) => (f > eps ? f : 0));
   const local = new Map<number, number>();
-  block.communities.forEach((c, i) => local.set(c, i));
+  block.communities.forEach((c, i) => {
+    local.set(c, i);
+  });
   const nV = block.communities.length;
   // Outgoing arcs per local community, in ascending leg order (block.arcs is sorted).
   const outStart = new Int32Array(nV + 1);
-  block.arcs.forEach((l) => outStart[local.get(net.legs[l]!.from)! + 1]!++);
+  for (const l of block.arcs) outStart[local.get(net.legs[l]!.from)! + 1]!++;
   for (let v = 0; v < nV; v++) outStart[v + 1]! += outStart[v]!;
   const fill = outStart.slice(0, nV);
   const outArcs = new Int32Array(block.arcs.length);
@@ -43,7 +45,9 @@ export function decomposeBlock(
 
   const demand = Float64Array.from(delivered);
   const needsAt: number[][] = Array.from({ length: nV }, () => []);
-  block.needs.forEach((n, j) => needsAt[local.get(net.needs[n]!.c)!]!.push(j));
+  block.needs.forEach((n, j) => {
+    needsAt[local.get(net.needs[n]!.c)!]!.push(j);
+  });
   const cursor = outStart.slice(0, nV);
   const flows: RawFlow[] = [];
   block.offers.forEach((o, i) => {

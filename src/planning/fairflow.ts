@@ -13,7 +13,9 @@ import type { SolveStats } from "./types.js";
 export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Array {
   const w = net.resources[block.r]!.w;
   const local = new Map<number, number>();
-  block.communities.forEach((c, i) => local.set(c, i));
+  block.communities.forEach((c, i) => {
+    local.set(c, i);
+  });
   const nV = block.communities.length;
   const S = nV;
   const T = nV + 1;
@@ -88,7 +90,10 @@ export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Ar
       if (lam < 1e-6) lam = 0;
       if (lam >= 1 - 1e-9) {
         tryLevel(active, 1);
-        for (const k of active) (levels[k] = 1), (frozen[k] = 1);
+        for (const k of active) {
+          levels[k] = 1;
+          frozen[k] = 1;
+        }
         saved = g.flow.slice();
         break;
       }
@@ -98,7 +103,10 @@ export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Ar
       let blocked = active.filter((k) => !side[tail(g, sinkArc[k]!)]);
       // Exact arithmetic always blocks someone at the top level; this stops loops on noise.
       if (blocked.length === 0) blocked = active;
-      for (const k of blocked) (levels[k] = lam), (frozen[k] = 1);
+      for (const k of blocked) {
+        levels[k] = lam;
+        frozen[k] = 1;
+      }
       const done = new Set(blocked);
       active = active.filter((k) => !done.has(k));
       lamLo = lam;

@@ -35,7 +35,11 @@ export function fillLevels(highs: Highs, lp: GroupLp, net: Net, stats: SolveStat
   };
   const frozen: number[] = [];
   const loosen = (k: number, factor: number) =>
-    model.changeColBounds(needCol[k]!, q(k) * Math.max(0, levels[k]! * (1 - factor * RELAX_REL) - factor * RELAX_ABS), q(k));
+    model.changeColBounds(
+      needCol[k]!,
+      q(k) * Math.max(0, levels[k]! * (1 - factor * RELAX_REL) - factor * RELAX_ABS),
+      q(k),
+    );
   const freeze = (ks: number[], level: number) => {
     setRows(ks, -inf);
     for (const k of ks) {
@@ -100,7 +104,13 @@ function probeEach(highs: Highs, lp: GroupLp, net: Net, active: number[], t: num
  * Least kg·km with every ratio at its level; the column values, or nothing if
  * these levels cannot be met together (levels from a relaxation can fail).
  */
-export function leastHauling(highs: Highs, lp: GroupLp, net: Net, levels: Float64Array, stats: SolveStats): Float64Array | undefined {
+export function leastHauling(
+  highs: Highs,
+  lp: GroupLp,
+  net: Net,
+  levels: Float64Array,
+  stats: SolveStats,
+): Float64Array | undefined {
   const { model, needs, needCol, numCols, tCol } = lp;
   // A new objective: dual simplex (the default) is the faster one here.
   model.options.set({ simplex_strategy: 1 });

@@ -41,7 +41,10 @@ export function buildGroupLp(highs: Highs, net: Net, blocks: readonly Block[]): 
     for (const l of b.arcs) users.set(l, (users.get(l) ?? 0) + 1);
   }
   const capRow = new Map<number, number>();
-  const capLegs = [...users.entries()].filter(([, n]) => n > 1).map(([l]) => l).sort((a, b) => a - b);
+  const capLegs = [...users.entries()]
+    .filter(([, n]) => n > 1)
+    .map(([l]) => l)
+    .sort((a, b) => a - b);
   for (const l of capLegs) capRow.set(l, nRows++);
   const nNeeds = blocks.reduce((s, b) => s + b.needs.length, 0);
   const fairStart = nRows;
@@ -105,8 +108,12 @@ export function buildGroupLp(highs: Highs, net: Net, blocks: readonly Block[]): 
   const numCols = lower.length;
   const rowLower = new Float64Array(nRows);
   const rowUpper = new Float64Array(nRows);
-  for (let r = fairStart; r < nRows; r++) (rowLower[r] = -inf), (rowUpper[r] = inf);
-  for (const l of capLegs) (rowLower[capRow.get(l)!] = -inf), (rowUpper[capRow.get(l)!] = net.legs[l]!.cap);
+  rowLower.fill(-inf, fairStart);
+  rowUpper.fill(inf, fairStart);
+  for (const l of capLegs) {
+    rowLower[capRow.get(l)!] = -inf;
+    rowUpper[capRow.get(l)!] = net.legs[l]!.cap;
+  }
   const colCost = new Float64Array(numCols);
   colCost[tCol] = 1;
   const model = highs.createModel({

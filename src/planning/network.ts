@@ -6,10 +6,30 @@
  */
 import { PRIORITIES, type Problem } from "./types.js";
 
-export interface NetResource { readonly id: string; readonly w: number }
-export interface NetOffer { readonly id: string; readonly c: number; readonly r: number; readonly q: number }
-export interface NetNeed { readonly id: string; readonly c: number; readonly r: number; readonly q: number; readonly p: number }
-export interface NetLeg { readonly id: string; readonly from: number; readonly to: number; readonly cap: number; readonly dist: number }
+export interface NetResource {
+  readonly id: string;
+  readonly w: number;
+}
+export interface NetOffer {
+  readonly id: string;
+  readonly c: number;
+  readonly r: number;
+  readonly q: number;
+}
+export interface NetNeed {
+  readonly id: string;
+  readonly c: number;
+  readonly r: number;
+  readonly q: number;
+  readonly p: number;
+}
+export interface NetLeg {
+  readonly id: string;
+  readonly from: number;
+  readonly to: number;
+  readonly cap: number;
+  readonly dist: number;
+}
 
 export interface Net {
   readonly communityIds: readonly string[];
@@ -37,7 +57,9 @@ export function indexProblem(p: Problem): Net {
   const cIdx = new Map(communityIds.map((id, i) => [id, i]));
   const resources = [...p.resources].sort(byId).map((r) => ({ id: r.id, w: r.kgPerUnit }));
   const rIdx = new Map(resources.map((r, i) => [r.id, i]));
-  const offers = [...p.offers].sort(byId).map((o) => ({ id: o.id, c: cIdx.get(o.community)!, r: rIdx.get(o.resource)!, q: o.quantity }));
+  const offers = [...p.offers]
+    .sort(byId)
+    .map((o) => ({ id: o.id, c: cIdx.get(o.community)!, r: rIdx.get(o.resource)!, q: o.quantity }));
   const needs = [...p.needs].sort(byId).map((n) => ({
     id: n.id,
     c: cIdx.get(n.community)!,
@@ -76,8 +98,20 @@ export function buildBlocks(net: Net): Block[] {
       const leg = net.legs[l]!;
       return leg.from !== leg.to && (w === 0 || leg.cap > 0);
     };
-    const fwd = reach(nC, offers.map((o) => net.offers[o]!.c), out, usable, (l) => net.legs[l]!.to);
-    const bwd = reach(nC, needs.map((n) => net.needs[n]!.c), inc, usable, (l) => net.legs[l]!.from);
+    const fwd = reach(
+      nC,
+      offers.map((o) => net.offers[o]!.c),
+      out,
+      usable,
+      (l) => net.legs[l]!.to,
+    );
+    const bwd = reach(
+      nC,
+      needs.map((n) => net.needs[n]!.c),
+      inc,
+      usable,
+      (l) => net.legs[l]!.from,
+    );
     const arcs: number[] = [];
     for (let l = 0; l < net.legs.length; l++) {
       const leg = net.legs[l]!;
@@ -120,7 +154,10 @@ function splitComponents(net: Net, r: number, arcs: number[], offers: number[], 
   const part = (c: number) => {
     const root = find(c);
     let p = parts.get(root);
-    if (!p) parts.set(root, (p = { arcs: [], communities: [], offers: [], needs: [] }));
+    if (!p) {
+      p = { arcs: [], communities: [], offers: [], needs: [] };
+      parts.set(root, p);
+    }
     return p;
   };
   for (const c of [...parent.keys()].sort((a, b) => a - b)) part(c).communities.push(c);
@@ -140,7 +177,10 @@ function splitComponents(net: Net, r: number, arcs: number[], offers: number[], 
     }));
 }
 
-interface Adjacency { readonly start: Int32Array; readonly legs: Int32Array }
+interface Adjacency {
+  readonly start: Int32Array;
+  readonly legs: Int32Array;
+}
 
 function adjacency(nC: number, legs: readonly NetLeg[], key: (l: NetLeg) => number): Adjacency {
   const start = new Int32Array(nC + 1);
@@ -154,16 +194,28 @@ function adjacency(nC: number, legs: readonly NetLeg[], key: (l: NetLeg) => numb
   return { start, legs: out };
 }
 
-function reach(nC: number, seeds: number[], adj: Adjacency, usable: (l: number) => boolean, next: (l: number) => number): Uint8Array {
+function reach(
+  nC: number,
+  seeds: number[],
+  adj: Adjacency,
+  usable: (l: number) => boolean,
+  next: (l: number) => number,
+): Uint8Array {
   const seen = new Uint8Array(nC);
   const stack: number[] = [];
-  for (const s of seeds) if (!seen[s]) (seen[s] = 1), stack.push(s);
+  for (const s of seeds) {
+    if (seen[s]) continue;
+    seen[s] = 1;
+    stack.push(s);
+  }
   while (stack.length > 0) {
     const v = stack.pop()!;
     for (let k = adj.start[v]!; k < adj.start[v + 1]!; k++) {
       const l = adj.legs[k]!;
       const u = next(l);
-      if (!seen[u] && usable(l)) (seen[u] = 1), stack.push(u);
+      if (seen[u] || !usable(l)) continue;
+      seen[u] = 1;
+      stack.push(u);
     }
   }
   return seen;
@@ -171,6 +223,8 @@ function reach(nC: number, seeds: number[], adj: Adjacency, usable: (l: number) 
 
 function groupBy(items: readonly { r: number }[], n: number): number[][] {
   const out: number[][] = Array.from({ length: n }, () => []);
-  items.forEach((it, i) => out[it.r]!.push(i));
+  items.forEach((it, i) => {
+    out[it.r]!.push(i);
+  });
   return out;
 }

@@ -36,8 +36,16 @@ export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan>
   while (pending.length > 0) {
     for (const g of pending) {
       st.groups++;
-      const solved = solveGroup(highs, net, g.map((b) => blocks[b]!), g.map((b) => results[b]?.levels), st);
-      g.forEach((b, i) => (results[b] = solved[i]!));
+      const solved = solveGroup(
+        highs,
+        net,
+        g.map((b) => blocks[b]!),
+        g.map((b) => results[b]?.levels),
+        st,
+      );
+      g.forEach((b, i) => {
+        results[b] = solved[i]!;
+      });
     }
     const merged = mergeOverloaded(net, blocks, results, groups);
     st.merges += merged.merged.length;
@@ -45,7 +53,10 @@ export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan>
     pending = merged.merged;
   }
   const flows: RawFlow[] = [];
-  blocks.forEach((b, i) => flows.push(...decomposeBlock(net, b, results[i]!.arcFlow, results[i]!.supplied, results[i]!.delivered)));
+  blocks.forEach((b, i) => {
+    for (const f of decomposeBlock(net, b, results[i]!.arcFlow, results[i]!.supplied, results[i]!.delivered))
+      flows.push(f);
+  });
   return assemblePlan(net, flows);
 }
 
@@ -54,7 +65,13 @@ export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan>
  * tries the levels its blocks reached apart (if they fit together they are
  * optimal) and falls back to progressive filling on the shared-capacity LP.
  */
-function solveGroup(highs: Highs, net: Net, blocks: Block[], apart: (Float64Array | undefined)[], st: SolveStats): BlockResult[] {
+function solveGroup(
+  highs: Highs,
+  net: Net,
+  blocks: Block[],
+  apart: (Float64Array | undefined)[],
+  st: SolveStats,
+): BlockResult[] {
   let levels: Float64Array | undefined;
   if (blocks.length === 1) levels = fairLevels(net, blocks[0]!, st);
   else if (apart.every((l) => l !== undefined)) levels = concat(apart as Float64Array[]);
@@ -109,7 +126,9 @@ function mergeOverloaded(net: Net, blocks: Block[], results: BlockResult[], grou
   const load = new Float64Array(net.legs.length);
   const usersOf = new Map<number, number[]>();
   const groupOf = new Int32Array(blocks.length);
-  groups.forEach((g, gi) => g.forEach((b) => (groupOf[b] = gi)));
+  groups.forEach((g, gi) => {
+    for (const b of g) groupOf[b] = gi;
+  });
   blocks.forEach((b, i) => {
     const w = net.resources[b.r]!.w;
     if (w === 0) return;
@@ -123,7 +142,10 @@ function mergeOverloaded(net: Net, blocks: Block[], results: BlockResult[], grou
     });
   });
   const parent = groups.map((_, i) => i);
-  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
+  const find = (x: number): number => {
+    if (parent[x] !== x) parent[x] = find(parent[x]!);
+    return parent[x]!;
+  };
   let any = false;
   for (const [l, users] of usersOf) {
     const cap = net.legs[l]!.cap;

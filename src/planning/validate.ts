@@ -57,7 +57,8 @@ export function validateProblem(input: unknown): Result {
     });
   const ref = (e: Obj, p: string, field: string, list: string) => {
     const v = e[field];
-    if (typeof v !== "string" || v.length === 0) err(`${p}.${field}`, "reference", `${p}.${field} must be a non-empty string`);
+    if (typeof v !== "string" || v.length === 0)
+      err(`${p}.${field}`, "reference", `${p}.${field} must be a non-empty string`);
     else if (!ids[list]!.has(v)) err(`${p}.${field}`, "reference", `${p}.${field} "${v}" names no entry of ${list}`);
   };
   const num = (e: Obj, p: string, field: string, rule: "positive" | "non-negative") => {
@@ -72,7 +73,11 @@ export function validateProblem(input: unknown): Result {
     const v = e[field];
     if (v === undefined) return;
     if (typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > limit)
-      err(`${p}.${field}`, "coordinate", `${p}.${field} must be a number between -${limit} and ${limit}, got ${show(v)}`);
+      err(
+        `${p}.${field}`,
+        "coordinate",
+        `${p}.${field} must be a number between -${limit} and ${limit}, got ${show(v)}`,
+      );
   };
 
   each("communities", (e, p) => {
@@ -81,7 +86,8 @@ export function validateProblem(input: unknown): Result {
     optNum(e, p, "lon", 180);
   });
   each("resources", (e, p) => {
-    if (typeof e.unit !== "string" || e.unit.length === 0) err(`${p}.unit`, "string", `${p}.unit must be a non-empty string`);
+    if (typeof e.unit !== "string" || e.unit.length === 0)
+      err(`${p}.unit`, "string", `${p}.unit must be a non-empty string`);
     num(e, p, "kgPerUnit", "non-negative");
   });
   each("offers", (e, p) => {
@@ -94,7 +100,11 @@ export function validateProblem(input: unknown): Result {
     ref(e, p, "resource", "resources");
     num(e, p, "quantity", "positive");
     if (!PRIORITIES.includes(e.priority as Priority))
-      err(`${p}.priority`, "priority", `${p}.priority must be one of ${PRIORITIES.join(", ")}, got ${show(e.priority)}`);
+      err(
+        `${p}.priority`,
+        "priority",
+        `${p}.priority must be one of ${PRIORITIES.join(", ")}, got ${show(e.priority)}`,
+      );
   });
   each("legs", (e, p) => {
     ref(e, p, "from", "communities");
@@ -113,7 +123,11 @@ export function validateProblem(input: unknown): Result {
       ...(c.lat !== undefined ? { lat: c.lat as number } : {}),
       ...(c.lon !== undefined ? { lon: c.lon as number } : {}),
     })),
-    resources: L.resources.map((r) => ({ id: r.id as string, unit: r.unit as string, kgPerUnit: r.kgPerUnit as number })),
+    resources: L.resources.map((r) => ({
+      id: r.id as string,
+      unit: r.unit as string,
+      kgPerUnit: r.kgPerUnit as number,
+    })),
     offers: L.offers.map((o) => ({
       id: o.id as string,
       community: o.community as string,

@@ -15,16 +15,21 @@ function mk(s: Spec): Problem {
     communities: s.communities.map((id) => ({ id })),
     resources: s.resources.map(([id, kgPerUnit]) => ({ id, unit: "unit", kgPerUnit })),
     offers: s.offers.map(([id, community, resource, quantity]) => ({ id, community, resource, quantity })),
-    needs: s.needs.map(([id, community, resource, quantity, priority]) => ({ id, community, resource, quantity, priority })),
+    needs: s.needs.map(([id, community, resource, quantity, priority]) => ({
+      id,
+      community,
+      resource,
+      quantity,
+      priority,
+    })),
     legs: s.legs.map(([id, from, to, capacityKg, distanceKm]) => ({ id, from, to, capacityKg, distanceKm })),
   };
 }
 
 const ratios = (plan: Plan) => Object.fromEntries(plan.needs.map((n) => [n.need, n.ratio]));
 
-
-
-const near = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+const near = (a: number | undefined, b: number) =>
+  a !== undefined && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 const flowsTo = (plan: Plan, need: string) => plan.flows.filter((f) => f.need === need);
 
 t.test("scarcity is shared in proportion to the need", async (t) => {

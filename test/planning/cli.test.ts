@@ -9,7 +9,11 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const fixture = join(root, "test/fixtures/planning/scarce-route.problem.json");
 
 function plan(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/planning/cli.ts", ...args], { cwd: root, input, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/planning/cli.ts", ...args], {
+    cwd: root,
+    input,
+    encoding: "utf8",
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -4,7 +4,9 @@ import t from "tap";
 import { solve, validateProblem, verifyPlan } from "../../src/planning/index.js";
 
 const dir = fileURLToPath(new URL("../fixtures/planning/", import.meta.url));
-const names = readdirSync(dir).filter((f) => f.endsWith(".problem.json")).map((f) => f.replace(".problem.json", ""));
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith(".problem.json"))
+  .map((f) => f.replace(".problem.json", ""));
 
 t.ok(names.length >= 2, "the shared examples are present");
 for (const name of names) {
@@ -20,7 +22,10 @@ for (const name of names) {
       const got = plan.needs.find((n) => n.need === need)?.ratio;
       t.ok(got !== undefined && Math.abs(got - ratio) <= 1e-6 * Math.max(1, ratio), `${need}: ratio ${got} = ${ratio}`);
     }
-    t.ok(Math.abs(plan.transportKgKm - expected.transportKgKm) <= 1e-6 * expected.transportKgKm, `transport ${plan.transportKgKm}`);
+    t.ok(
+      Math.abs(plan.transportKgKm - expected.transportKgKm) <= 1e-6 * expected.transportKgKm,
+      `transport ${plan.transportKgKm}`,
+    );
     t.same(await verifyPlan(checked.problem, plan), []);
   });
 }

@@ -27,11 +27,22 @@ const problemArb: fc.Arbitrary<Problem> = fc
     nR: fc.integer({ min: 1, max: 3 }),
     weights: fc.array(fc.constantFrom(0, 0.5, 1, 2), { minLength: 3, maxLength: 3 }),
     offers: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 100 })), { minLength: 1, maxLength: 6 }),
-    needs: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 100 }), fc.constantFrom<Priority>("essential", "important", "ordinary")), {
+    needs: fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 100 }),
+        fc.constantFrom<Priority>("essential", "important", "ordinary"),
+      ),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    ),
+    legs: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 5, 20, 60, 1000), fc.integer({ min: 0, max: 50 })), {
       minLength: 1,
-      maxLength: 8,
+      maxLength: 12,
     }),
-    legs: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 5, 20, 60, 1000), fc.integer({ min: 0, max: 50 })), { minLength: 1, maxLength: 12 }),
   })
   .map(({ nC, nR, weights, offers, needs, legs }) => {
     const c = (i: number) => `c${i % nC}`;
@@ -41,8 +52,20 @@ const problemArb: fc.Arbitrary<Problem> = fc
       communities: Array.from({ length: nC }, (_, i) => ({ id: `c${i}` })),
       resources: Array.from({ length: nR }, (_, i) => ({ id: `r${i}`, unit: "unit", kgPerUnit: weights[i]! })),
       offers: offers.map(([ci, ri, quantity], i) => ({ id: `o${i}`, community: c(ci), resource: r(ri), quantity })),
-      needs: needs.map(([ci, ri, quantity, priority], i) => ({ id: `n${i}`, community: c(ci), resource: r(ri), quantity, priority })),
-      legs: legs.map(([a, b, capacityKg, distanceKm], i) => ({ id: `l${i}`, from: c(a), to: c(b === a ? a + 1 : b), capacityKg, distanceKm })),
+      needs: needs.map(([ci, ri, quantity, priority], i) => ({
+        id: `n${i}`,
+        community: c(ci),
+        resource: r(ri),
+        quantity,
+        priority,
+      })),
+      legs: legs.map(([a, b, capacityKg, distanceKm], i) => ({
+        id: `l${i}`,
+        from: c(a),
+        to: c(b === a ? a + 1 : b),
+        capacityKg,
+        distanceKm,
+      })),
     };
   });
 
@@ -104,7 +127,10 @@ async function checkLp(
   }
   for (const o of p.offers) bounds.push(` 0 <= s_${v(o.id)} <= ${o.quantity}`);
   for (const n of p.needs) bounds.push(` ${lowerDelivered.get(n.id) ?? 0} <= d_${v(n.id)} <= ${n.quantity}`);
-  const obj = objective === "haul" ? `Minimize\n obj: ${terms.length > 0 ? terms.join(" ") : "0 d_" + v(p.needs[0]!.id)}` : `Maximize\n obj: d_${v(objective.maximise)}`;
+  const obj =
+    objective === "haul"
+      ? `Minimize\n obj: ${terms.length > 0 ? terms.join(" ") : `0 d_${v(p.needs[0]!.id)}`}`
+      : `Maximize\n obj: d_${v(objective.maximise)}`;
   const lp = `${obj}\nSubject To\n${rows.join("\n")}\nBounds\n${bounds.join("\n")}\nEnd\n`;
   const res = h.solve(lp, { output_flag: false });
   if (res.Status !== "Optimal") throw new Error(`check LP: ${res.Status}\n${lp}`);
@@ -117,7 +143,11 @@ const SEED = 4242;
 /** Lower bounds that hold the given needs at (a hair under) their plan ratios. */
 function held(p: Problem, plan: Plan, keep: (id: string) => boolean): Map<string, number> {
   const ratio = new Map(plan.needs.map((n) => [n.need, n.ratio]));
-  return new Map(p.needs.filter((n) => keep(n.id)).map((n) => [n.id, Math.max(0, ratio.get(n.id)! * n.quantity * (1 - 1e-7) - 1e-9)]));
+  return new Map(
+    p.needs
+      .filter((n) => keep(n.id))
+      .map((n) => [n.id, Math.max(0, ratio.get(n.id)! * n.quantity * (1 - 1e-7) - 1e-9)]),
+  );
 }
 
 t.test("plans are feasible and consistent", async (t) => {
@@ -159,8 +189,13 @@ t.test("transport is the least for the plan's ratios", async (t) => {
   await fc.assert(
     fc.asyncProperty(problemArb, async (p) => {
       const plan = await solve(p);
-      const least = await checkLp(p, held(p, plan, () => true), "haul");
-      if (plan.transportKgKm > least * (1 + 1e-5) + 1e-5) throw new Error(`hauls ${plan.transportKgKm}, least is ${least}`);
+      const least = await checkLp(
+        p,
+        held(p, plan, () => true),
+        "haul",
+      );
+      if (plan.transportKgKm > least * (1 + 1e-5) + 1e-5)
+        throw new Error(`hauls ${plan.transportKgKm}, least is ${least}`);
     }),
     { seed: SEED, numRuns: 60 },
   );
@@ -186,13 +221,17 @@ const mutations: Record<string, Mutation> = {
       ...plan,
       flows: plan.flows.filter((_, j) => j !== i),
       needs: plan.needs.map((n) =>
-        n.need === gone.need ? { ...n, delivered: n.delivered - gone.quantity, ratio: (n.delivered - gone.quantity) / need.quantity } : n,
+        n.need === gone.need
+          ? { ...n, delivered: n.delivered - gone.quantity, ratio: (n.delivered - gone.quantity) / need.quantity }
+          : n,
       ),
       transportKgKm: plan.transportKgKm - gone.quantity * kg * km,
     };
   },
   "a ratio is misreported": (_p, plan) =>
-    plan.needs.length === 0 ? undefined : { ...plan, needs: plan.needs.map((n, j) => (j === 0 ? { ...n, ratio: n.ratio + 0.01 } : n)) },
+    plan.needs.length === 0
+      ? undefined
+      : { ...plan, needs: plan.needs.map((n, j) => (j === 0 ? { ...n, ratio: n.ratio + 0.01 } : n)) },
   "a flow skips its first leg": (_p, plan) => {
     const i = plan.flows.findIndex((f) => f.legs.length > 0);
     if (i < 0) return undefined;
@@ -217,7 +256,8 @@ t.test("verify accepts the planner's plans and rejects mutated ones", async (t) 
     }),
     { seed: SEED, numRuns: 40 },
   );
-  for (const name of Object.keys(mutations)) t.ok((rejected[name] ?? 0) > 0, `"${name}" was tried and rejected (${rejected[name]}x)`);
+  for (const name of Object.keys(mutations))
+    t.ok((rejected[name] ?? 0) > 0, `"${name}" was tried and rejected (${rejected[name]}x)`);
 });
 
 const shuffle = (p: Problem, seed: number): Problem => ({
@@ -243,6 +283,9 @@ t.test("solving twice gives byte-identical JSON; shuffled lists give the same pl
 });
 
 t.test("canonicalJson sorts keys, drops undefined and writes -0 as 0", async (t) => {
-  t.equal(canonicalJson({ b: [1, -0, { z: 1, a: "x" }], a: undefined, c: null }), '{"b":[1,0,{"a":"x","z":1}],"c":null}');
+  t.equal(
+    canonicalJson({ b: [1, -0, { z: 1, a: "x" }], a: undefined, c: null }),
+    '{"b":[1,0,{"a":"x","z":1}],"c":null}',
+  );
   t.throws(() => canonicalJson({ x: Number.NaN }));
 });

@@ -3,10 +3,7 @@ import { validateProblem } from "../../src/planning/index.js";
 
 const good = () => ({
   version: 1,
-  communities: [
-    { id: "A", name: "A", lat: 41.1, lon: 12.3 },
-    { id: "B" },
-  ],
+  communities: [{ id: "A", name: "A", lat: 41.1, lon: 12.3 }, { id: "B" }],
   resources: [{ id: "rice", unit: "kg", kgPerUnit: 1 }],
   offers: [{ id: "o1", community: "A", resource: "rice", quantity: 10 }],
   needs: [{ id: "n1", community: "B", resource: "rice", quantity: 5, priority: "essential" }],
@@ -35,23 +32,83 @@ const cases: [string, (p: P) => unknown, string, string][] = [
   ["an entry that is not an object", (p) => ({ ...p, offers: ["o1"] }), "offers[0]", "object"],
   ["missing id", (p) => ({ ...p, communities: [...p.communities, { name: "x" }] }), "communities[2].id", "id"],
   ["empty id", (p) => ({ ...p, resources: [{ ...p.resources[0], id: "" }] }), "resources[0].id", "id"],
-  ["duplicate community id", (p) => ({ ...p, communities: [...p.communities, { id: "A" }] }), "communities[2].id", "unique-id"],
+  [
+    "duplicate community id",
+    (p) => ({ ...p, communities: [...p.communities, { id: "A" }] }),
+    "communities[2].id",
+    "unique-id",
+  ],
   ["duplicate offer id", (p) => ({ ...p, offers: [p.offers[0], p.offers[0]] }), "offers[1].id", "unique-id"],
-  ["dangling offer community", (p) => ({ ...p, offers: [{ ...p.offers[0], community: "Z" }] }), "offers[0].community", "reference"],
-  ["dangling need resource", (p) => ({ ...p, needs: [{ ...p.needs[0], resource: "gold" }] }), "needs[0].resource", "reference"],
+  [
+    "dangling offer community",
+    (p) => ({ ...p, offers: [{ ...p.offers[0], community: "Z" }] }),
+    "offers[0].community",
+    "reference",
+  ],
+  [
+    "dangling need resource",
+    (p) => ({ ...p, needs: [{ ...p.needs[0], resource: "gold" }] }),
+    "needs[0].resource",
+    "reference",
+  ],
   ["dangling leg end", (p) => ({ ...p, legs: [{ ...p.legs[0], to: "Q" }] }), "legs[0].to", "reference"],
-  ["negative quantity", (p) => ({ ...p, offers: [{ ...p.offers[0], quantity: -1 }] }), "offers[0].quantity", "positive"],
+  [
+    "negative quantity",
+    (p) => ({ ...p, offers: [{ ...p.offers[0], quantity: -1 }] }),
+    "offers[0].quantity",
+    "positive",
+  ],
   ["zero quantity", (p) => ({ ...p, needs: [{ ...p.needs[0], quantity: 0 }] }), "needs[0].quantity", "positive"],
-  ["NaN quantity", (p) => ({ ...p, needs: [{ ...p.needs[0], quantity: Number.NaN }] }), "needs[0].quantity", "positive"],
-  ["infinite quantity", (p) => ({ ...p, offers: [{ ...p.offers[0], quantity: Number.POSITIVE_INFINITY }] }), "offers[0].quantity", "positive"],
-  ["string quantity", (p) => ({ ...p, offers: [{ ...p.offers[0], quantity: "10" }] }), "offers[0].quantity", "positive"],
+  [
+    "NaN quantity",
+    (p) => ({ ...p, needs: [{ ...p.needs[0], quantity: Number.NaN }] }),
+    "needs[0].quantity",
+    "positive",
+  ],
+  [
+    "infinite quantity",
+    (p) => ({ ...p, offers: [{ ...p.offers[0], quantity: Number.POSITIVE_INFINITY }] }),
+    "offers[0].quantity",
+    "positive",
+  ],
+  [
+    "string quantity",
+    (p) => ({ ...p, offers: [{ ...p.offers[0], quantity: "10" }] }),
+    "offers[0].quantity",
+    "positive",
+  ],
   ["bad priority", (p) => ({ ...p, needs: [{ ...p.needs[0], priority: "urgent" }] }), "needs[0].priority", "priority"],
-  ["missing priority", (p) => ({ ...p, needs: [{ ...p.needs[0], priority: undefined }] }), "needs[0].priority", "priority"],
-  ["negative capacity", (p) => ({ ...p, legs: [{ ...p.legs[0], capacityKg: -5 }] }), "legs[0].capacityKg", "non-negative"],
-  ["negative distance", (p) => ({ ...p, legs: [{ ...p.legs[0], distanceKm: -0.1 }] }), "legs[0].distanceKm", "non-negative"],
-  ["negative kgPerUnit", (p) => ({ ...p, resources: [{ ...p.resources[0], kgPerUnit: -1 }] }), "resources[0].kgPerUnit", "non-negative"],
+  [
+    "missing priority",
+    (p) => ({ ...p, needs: [{ ...p.needs[0], priority: undefined }] }),
+    "needs[0].priority",
+    "priority",
+  ],
+  [
+    "negative capacity",
+    (p) => ({ ...p, legs: [{ ...p.legs[0], capacityKg: -5 }] }),
+    "legs[0].capacityKg",
+    "non-negative",
+  ],
+  [
+    "negative distance",
+    (p) => ({ ...p, legs: [{ ...p.legs[0], distanceKm: -0.1 }] }),
+    "legs[0].distanceKm",
+    "non-negative",
+  ],
+  [
+    "negative kgPerUnit",
+    (p) => ({ ...p, resources: [{ ...p.resources[0], kgPerUnit: -1 }] }),
+    "resources[0].kgPerUnit",
+    "non-negative",
+  ],
   ["missing unit", (p) => ({ ...p, resources: [{ id: "rice", kgPerUnit: 1 }] }), "resources[0].unit", "string"],
-  ["latitude out of range", (p) => ({ ...p, communities: [{ id: "A", lat: 91 }, { id: "B" }] }), "communities[0].lat", "coordinate"],
+  [
+    "latitude out of range",
+    (p) => ({ ...p, communities: [{ id: "A", lat: 91 }, { id: "B" }] }),
+    "communities[0].lat",
+    "coordinate",
+  ],
 ];
 
 for (const [name, mutate, path, rule] of cases) {
@@ -68,7 +125,11 @@ for (const [name, mutate, path, rule] of cases) {
 
 t.test("every broken entry is reported, not only the first", async (t) => {
   const p = good() as P;
-  const r = validateProblem({ ...p, offers: [{ ...p.offers[0], quantity: 0 }], legs: [{ ...p.legs[0], capacityKg: -1, from: "X" }] });
+  const r = validateProblem({
+    ...p,
+    offers: [{ ...p.offers[0], quantity: 0 }],
+    legs: [{ ...p.legs[0], capacityKg: -1, from: "X" }],
+  });
   t.notOk(r.ok);
   if (!r.ok) t.same(r.errors.map((e) => e.path).sort(), ["legs[0].capacityKg", "legs[0].from", "offers[0].quantity"]);
 });
