@@ -1,9 +1,14 @@
 import type { Context } from "@fedify/fedify";
-import { Activity, type Recipient } from "@fedify/vocab";
+import { Activity, PropertyValue, type Recipient } from "@fedify/vocab";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type Db, inTransaction, type Sqlite } from "../db/client.js";
+import { ledgerHead } from "../community/ledger-store.js";
 import { followersTable, outboxTable } from "../db/schema/federation.js";
+import type { NodeServices } from "./context.js";
+
+/** Name of the PropertyValue carrying the sender's ledger head (`seq:hash`). */
+export const LEDGER_HEAD_PROPERTY = "ledgerHead";
 
 /** Who receives an activity: the sender's accepted followers and/or named actors. */
 export interface Audience {
@@ -41,12 +46,14 @@ export interface PrepareOptions {
  * activity is built first and only written inside the transaction.
  */
 export async function prepareActivity(
-  ctx: Context<unknown>,
+  ctx: Context<NodeServices>,
   activity: Activity,
   options: PrepareOptions,
 ): Promise<PreparedActivity> {
   if (activity.id === null) throw new Error("an outgoing activity needs an id");
-  const json = await activity.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });
+  const stamped =
+    options.sender === ctx.data.config.handle ? await withLedgerHead(ctx, activity, ledgerHead(ctx.data.db)) : activity;
+  const json = await stamped.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });
   const type = (json as { type?: unknown }).type;
   return {
     id: activity.id.href,
@@ -56,6 +63,23 @@ export async function prepareActivity(
     audience: options.audience,
     listed: options.listed ?? false,
   };
+}
+
+/**
+ * The community's ledger head rides on everything it sends, so a follower
+ * notices a rewritten history on the next activity, not only when it polls.
+ */
+async function withLedgerHead(ctx: Context<NodeServices>, activity: Activity, head: string): Promise<Activity> {
+  const attachments = [];
+  for await (const a of activity.getAttachments({
+    documentLoader: ctx.documentLoader,
+    contextLoader: ctx.contextLoader,
+  })) {
+    if (!(a instanceof PropertyValue && a.name?.toString() === LEDGER_HEAD_PROPERTY)) attachments.push(a);
+  }
+  return activity.clone({
+    attachments: [...attachments, new PropertyValue({ name: LEDGER_HEAD_PROPERTY, value: head })],
+  });
 }
 
 /** Writes prepared activities; call inside the transaction that makes the change they announce. */
@@ -131,7 +155,10 @@ export class OutboxDispatcher {
           this.#db.update(outboxTable).set({ dispatchedAt: Date.now() }).where(eq(outboxTable.seq, row.seq)).run();
         } catch (error) {
           // Left pending: the next kick (or restart) tries again.
-          this.#log.error({ err: error, activityId: row.activityId }, "could not hand an activity to the delivery queue");
+          this.#log.error(
+            { err: error, activityId: row.activityId },
+            "could not hand an activity to the delivery queue",
+          );
           return;
         }
       }

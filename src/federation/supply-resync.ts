@@ -34,7 +34,11 @@ export async function resyncFrom(ctx: Context<NodeServices>, actorUri: string): 
   let rejected = 0;
   const actorOrigin = new URL(actorUri).origin;
   // Only embedded items: an id pointing elsewhere is not this community's to vouch for.
-  for await (const entry of collection.getItems({ documentLoader, contextLoader: ctx.contextLoader, crossOrigin: "ignore" })) {
+  for await (const entry of collection.getItems({
+    documentLoader,
+    contextLoader: ctx.contextLoader,
+    crossOrigin: "ignore",
+  })) {
     if (!(entry instanceof Proposal)) continue;
     const read = await fromProposal(entry);
     const problem = !read.ok
@@ -45,7 +49,12 @@ export async function resyncFrom(ctx: Context<NodeServices>, actorUri: string): 
     if (problem !== null || !read.ok) {
       rejected++;
       log.warn({ actorUri, objectUri: entry.id?.href, reason: problem }, "rejected an item during resync");
-      recordRejection(db, { activityId: null, actorUri, objectUri: entry.id?.href ?? null, reason: `resync: ${problem}` });
+      recordRejection(db, {
+        activityId: null,
+        actorUri,
+        objectUri: entry.id?.href ?? null,
+        reason: `resync: ${problem}`,
+      });
       continue;
     }
     items.push(read.item);

@@ -73,6 +73,7 @@ t.test("a consistent rewrite (all hashes recomputed) is caught by the head the f
   await a.api("/api/policy", { method: "PUT", json: { voucherEqualAmount: 30 } });
   await a.api("/api/cycles/current");
   const follow = await (await b.api("/api/following", { method: "POST", json: { actor: a.actorUrl } })).json();
+  await eventually(async () => (await b.getJson("/api/following")).items[0]?.status === "accepted", "B to follow A");
   t.match(await (await b.api(`/api/following/${follow.id}/check-ledger`, { method: "POST" })).json(), { ok: true });
 
   await a.stop();
@@ -103,6 +104,30 @@ t.test("a consistent rewrite (all hashes recomputed) is caught by the head the f
   await a.start();
 
   t.same((await a.getJson("/api/ledger/verify")).ok, true, "the forged chain is internally consistent");
+
+  // A publishes an offer: the Create carries A's (new) ledger head, and B checks it unprompted.
+  const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  const offer = await a.api("/api/offers", {
+    method: "POST",
+    json: {
+      resource: "potatoes",
+      quantity: 10,
+      availableFrom: soon(0),
+      availableUntil: soon(3),
+      pickup: { lat: 41.9, lon: 12.5, name: "barn" },
+    },
+  });
+  t.equal(offer.status, 201);
+  const auto = await eventually(
+    async () => (await b.getJson("/api/network/ledger-alerts")).items[0],
+    "B to notice on receipt",
+  );
+  t.match(
+    auto,
+    { actor: a.actorUrl, reason: /history rewritten|advertised head/ },
+    "the head riding on A's Create set off the alert",
+  );
+
   const check = await (await b.api(`/api/following/${follow.id}/check-ledger`, { method: "POST" })).json();
   t.match(check, { ok: false, reason: /history rewritten|advertised head/ }, "but B remembers the old head");
   t.equal((await b.getJson("/api/network/ledger-alerts")).items.length, 1);

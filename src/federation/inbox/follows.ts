@@ -1,11 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Accept, type Actor, Follow, isActor, Reject, type Undo } from "@fedify/vocab";
-import {
-  findFollowing,
-  removeFollower,
-  setFollowingStatus,
-  upsertFollower,
-} from "../../network/follows.js";
+import { findFollowing, removeFollower, setFollowingStatus, upsertFollower } from "../../network/follows.js";
 import { activityUri, type NodeServices } from "../context.js";
 import { type AddressedActor, commitWithActivities, prepareActivity } from "../outbox.js";
 import { resyncFrom } from "../supply-resync.js";
@@ -34,7 +29,8 @@ export async function onFollow(ctx: Ctx, follow: Follow): Promise<void> {
   const status = config.followPolicy === "auto" ? "accepted" : "pending";
   // Answer with the Follow by reference (id, actor, object), not the hydrated copy we received.
   const answered = new Follow({ id: follow.id, actor: follow.actorId, object: follow.objectId });
-  const accept = status === "accepted" ? await prepareAccept(ctx, config.handle, answered, recipientOf(follower)) : null;
+  const accept =
+    status === "accepted" ? await prepareAccept(ctx, config.handle, answered, recipientOf(follower)) : null;
   commitWithActivities(ctx.data, (emit) => {
     if (!markProcessed(ctx.data.db, { id: follow.id!.href, actor: follower.id!.href, type: "Follow" })) return;
     upsertFollower(ctx.data.db, {
@@ -114,7 +110,10 @@ export async function onFollowAnswer(ctx: Ctx, answer: Accept | Reject): Promise
   // On a new follow, pull what the community already offers and needs (after the commit, never inside it).
   if (changed && status === "accepted") {
     await resyncFrom(ctx, following.actorUri).catch((err: unknown) => {
-      ctx.data.log.warn({ err, actor: following.actorUri }, "first resync failed; POST /api/following/:id/resync retries");
+      ctx.data.log.warn(
+        { err, actor: following.actorUri },
+        "first resync failed; POST /api/following/:id/resync retries",
+      );
     });
   }
 }

@@ -1,7 +1,20 @@
 import type { Federation, InboxContext } from "@fedify/fedify";
-import { Accept, Create, Delete, Follow, Note, Offer, Proposal, Reject, Undo, Update } from "@fedify/vocab";
+import {
+  Accept,
+  type Activity,
+  Create,
+  Delete,
+  Follow,
+  Note,
+  Offer,
+  Proposal,
+  Reject,
+  Undo,
+  Update,
+} from "@fedify/vocab";
 import { type NodeServices, PATHS } from "../context.js";
 import { onFollow, onFollowAnswer, onUndoFollow } from "./follows.js";
+import { noteLedgerHead } from "./ledger-heads.js";
 import { onSupplyDeleted, onSupplyPublished } from "./supply.js";
 import { onHaulEvent, onHaulOffer, onRouteActivity, onRouteDelete } from "./transport.js";
 
@@ -10,16 +23,24 @@ export function registerInbox(federation: Federation<NodeServices>): void {
   federation
     .setInboxListeners(PATHS.inbox, PATHS.sharedInbox)
     .on(Follow, onFollow)
-    .on(Undo, onUndo)
-    .on(Accept, onAccept)
-    .on(Create, onCreateOrUpdate)
-    .on(Update, onCreateOrUpdate)
-    .on(Delete, onDelete)
-    .on(Offer, onHaulOffer)
-    .on(Reject, onFollowAnswer)
+    .on(Undo, withLedgerHead(onUndo))
+    .on(Accept, withLedgerHead(onAccept))
+    .on(Create, withLedgerHead(onCreateOrUpdate))
+    .on(Update, withLedgerHead(onCreateOrUpdate))
+    .on(Delete, withLedgerHead(onDelete))
+    .on(Offer, withLedgerHead(onHaulOffer))
+    .on(Reject, withLedgerHead(onFollowAnswer))
     .onError((ctx, error) => {
       ctx.data.log.error({ err: error }, "inbox handler failed");
     });
+}
+
+/** Every activity from a followed community may carry its ledger head: note it, then handle the activity. */
+function withLedgerHead<A extends Activity>(handler: (ctx: InboxContext<NodeServices>, activity: A) => Promise<void>) {
+  return async (ctx: InboxContext<NodeServices>, activity: A): Promise<void> => {
+    await noteLedgerHead(ctx, activity).catch((err: unknown) => ctx.data.log.info({ err }, "ledger head not read"));
+    return handler(ctx, activity);
+  };
 }
 
 async function onUndo(ctx: InboxContext<NodeServices>, undo: Undo): Promise<void> {

@@ -10,6 +10,8 @@ import { inboxLogTable } from "../../db/schema/federation.js";
 export function markProcessed(db: Db, activity: { id: string; actor: string; type: string }): boolean {
   const done = db.select().from(inboxLogTable).where(eq(inboxLogTable.activityId, activity.id)).get();
   if (done) return false;
-  db.insert(inboxLogTable).values({ activityId: activity.id, actorUri: activity.actor, activityType: activity.type }).run();
+  db.insert(inboxLogTable)
+    .values({ activityId: activity.id, actorUri: activity.actor, activityType: activity.type })
+    .run();
   return true;
 }

@@ -61,11 +61,7 @@ export async function onSupplyDeleted(ctx: Ctx, del: Delete): Promise<void> {
   if (outcome === "not-owner") return reject(ctx, base, "a Delete for an object the sender does not own");
 }
 
-function reject(
-  ctx: Ctx,
-  r: { activityId: string; actorUri: string; objectUri: string | null },
-  reason: string,
-): void {
+function reject(ctx: Ctx, r: { activityId: string; actorUri: string; objectUri: string | null }, reason: string): void {
   ctx.data.log.warn({ ...r, reason }, "rejected a remote offer or need");
   recordRejection(ctx.data.db, { ...r, reason });
 }

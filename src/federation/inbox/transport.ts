@@ -4,7 +4,15 @@ import { inTransaction } from "../../db/client.js";
 import { followRoutePeers, publishCapacity } from "../../transport/federate.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
-import { findHaulByUri, findRoute, haulsOnRoute, insertHaul, saveRoute, updateHaul, withdrawRoute } from "../../transport/store.js";
+import {
+  findHaulByUri,
+  findRoute,
+  haulsOnRoute,
+  insertHaul,
+  saveRoute,
+  updateHaul,
+  withdrawRoute,
+} from "../../transport/store.js";
 import type { NodeServices } from "../context.js";
 import { haulEventOf, haulPayloadOf, type HaulEventPayload } from "../mappers/haul.js";
 import { routePayloadOf } from "../mappers/route.js";
@@ -32,7 +40,12 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
   const driver = await activity.getActor(ctx);
   if (!driver?.inboxId) return true;
   const routeUri = object.id.href;
-  const departures = payload.departures.map((d) => ({ uri: d.id, departsAt: Date.parse(d.startTime), cancelled: false, legs: d.legs }));
+  const departures = payload.departures.map((d) => ({
+    uri: d.id,
+    departsAt: Date.parse(d.startTime),
+    cancelled: false,
+    legs: d.legs,
+  }));
   const live = new Set(departures.map((d) => d.uri));
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: activity.id!.href, actor: activity.actorId!.href, type: "RouteUpdate" })) return;
@@ -52,7 +65,9 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
       status: "active",
       departures,
     });
-    for (const h of onIt) if (h.departureUri && !live.has(h.departureUri) && h.status !== "received") updateHaul(db, h.id, { flag: "departure_changed" });
+    for (const h of onIt)
+      if (h.departureUri && !live.has(h.departureUri) && h.status !== "received")
+        updateHaul(db, h.id, { flag: "departure_changed" });
   });
   await followRoutePeers(ctx, payload.stops);
   return true;
@@ -68,7 +83,8 @@ export async function onRouteDelete(ctx: Ctx, del: Delete): Promise<boolean> {
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: del.id!.href, actor: del.actorId!.href, type: "RouteDelete" })) return;
     withdrawRoute(db, route.uri);
-    for (const h of haulsOnRoute(db, route.uri)) if (h.status !== "received" && h.status !== "cancelled") updateHaul(db, h.id, { flag: "route_withdrawn" });
+    for (const h of haulsOnRoute(db, route.uri))
+      if (h.status !== "received" && h.status !== "cancelled") updateHaul(db, h.id, { flag: "route_withdrawn" });
   });
   return true;
 }
@@ -134,7 +150,12 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
     }
     const extra =
       event.type === "accept"
-        ? { driverUri: actor, departureUri: event.departure ?? null, fromLeg: event.fromLeg ?? null, toLeg: event.toLeg ?? null }
+        ? {
+            driverUri: actor,
+            departureUri: event.departure ?? null,
+            fromLeg: event.fromLeg ?? null,
+            toLeg: event.toLeg ?? null,
+          }
         : {};
     updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
     released = releaseIfCarriedHere(db, haul, event);
@@ -143,7 +164,11 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   return true;
 }
 
-function mayMake(haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string }, e: HaulEventPayload, actor: string): boolean {
+function mayMake(
+  haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string },
+  e: HaulEventPayload,
+  actor: string,
+): boolean {
   if (e.type === "accept") return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
   if (e.type === "received") return haul.toUri === actor;
   if (e.type === "cancel") return haul.requesterUri === actor;

@@ -14,7 +14,9 @@ interface ActorCommon {
 /** row → AP: a driver is a Person attributed to (and in the context of) its home community. */
 export function toDriverPerson(driver: DriverRow, common: ActorCommon, community: URL): Person {
   const vehicles = vehiclesOf(driver)
-    .map((v) => `${escapeHtml(v.name)}: ${v.capacityKg} kg, ${v.capacityM3} m³${v.refrigerated ? ", refrigerated" : ""}`)
+    .map(
+      (v) => `${escapeHtml(v.name)}: ${v.capacityKg} kg, ${v.capacityM3} m³${v.refrigerated ? ", refrigerated" : ""}`,
+    )
     .join("; ");
   return new Person({
     ...common,

@@ -86,7 +86,12 @@ export function toHaulProposal(h: HaulRow): Proposal {
 
 /** The haul request sent to the candidate drivers (and the other community, so it knows). */
 export function toHaulOffer(h: HaulRow, activityId: URL, recipients: readonly string[]): Offer {
-  return new Offer({ id: activityId, actor: new URL(h.requesterUri), object: toHaulProposal(h), tos: recipients.map((r) => new URL(r)) });
+  return new Offer({
+    id: activityId,
+    actor: new URL(h.requesterUri),
+    object: toHaulProposal(h),
+    tos: recipients.map((r) => new URL(r)),
+  });
 }
 
 export async function haulPayloadOf(p: Proposal): Promise<HaulPayload | null> {
@@ -95,7 +100,8 @@ export async function haulPayloadOf(p: Proposal): Promise<HaulPayload | null> {
   if (raw === null) return null;
   try {
     const v = JSON.parse(raw) as HaulPayload;
-    if (typeof v.from !== "string" || typeof v.to !== "string" || !(v.weightKg >= 0) || !Array.isArray(v.drivers)) return null;
+    if (typeof v.from !== "string" || typeof v.to !== "string" || !(v.weightKg >= 0) || !Array.isArray(v.drivers))
+      return null;
     return v;
   } catch {
     return null;
@@ -116,7 +122,13 @@ export function toHaulAccept(e: HaulEventPayload, activityId: URL, actor: URL, r
 }
 
 /** Any later step (withdrawn, picked up, handed over, delivered, received): a Note replying to the request. */
-export function toHaulEventCreate(e: HaulEventPayload, activityId: URL, noteId: URL, actor: URL, recipients: readonly string[]): Create {
+export function toHaulEventCreate(
+  e: HaulEventPayload,
+  activityId: URL,
+  noteId: URL,
+  actor: URL,
+  recipients: readonly string[],
+): Create {
   const text = `Haul ${e.type.replace("_", " ")}${"quantity" in e ? `: ${e.quantity}` : ""}${"stop" in e ? ` at ${e.stop}` : ""}`;
   const tos = recipients.map((r) => new URL(r));
   return new Create({
@@ -134,7 +146,9 @@ export function toHaulEventCreate(e: HaulEventPayload, activityId: URL, noteId: 
   });
 }
 
-export async function haulEventOf(object: { getAttachments(): AsyncIterable<unknown> }): Promise<HaulEventPayload | null> {
+export async function haulEventOf(object: {
+  getAttachments(): AsyncIterable<unknown>;
+}): Promise<HaulEventPayload | null> {
   const raw = await attachmentValue(object, HAUL_EVENT_ATTACHMENT);
   if (raw === null) return null;
   try {

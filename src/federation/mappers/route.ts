@@ -69,7 +69,8 @@ export async function routePayloadOf(p: Proposal): Promise<RoutePayload | null> 
   if (raw === null) return null;
   try {
     const v = JSON.parse(raw) as RoutePayload;
-    if (!Array.isArray(v.stops) || v.stops.length < 2 || !Array.isArray(v.legs) || v.legs.length !== v.stops.length - 1) return null;
+    if (!Array.isArray(v.stops) || v.stops.length < 2 || !Array.isArray(v.legs) || v.legs.length !== v.stops.length - 1)
+      return null;
     if (!Array.isArray(v.departures) || v.stops.some((s) => typeof s.uri !== "string")) return null;
     return v;
   } catch {
@@ -78,7 +79,10 @@ export async function routePayloadOf(p: Proposal): Promise<RoutePayload | null> 
 }
 
 /** The value of a named PropertyValue attachment (embedded in the object, so nothing is fetched). */
-export async function attachmentValue(object: { getAttachments(): AsyncIterable<unknown> }, name: string): Promise<string | null> {
+export async function attachmentValue(
+  object: { getAttachments(): AsyncIterable<unknown> },
+  name: string,
+): Promise<string | null> {
   for await (const a of object.getAttachments()) {
     if (a instanceof PropertyValue && a.name?.toString() === name && a.value !== null) return a.value.toString();
   }

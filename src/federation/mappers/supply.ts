@@ -59,7 +59,8 @@ export function toProposal(item: SupplyItemRow, resource: ResourceKindRow, links
     new PropertyValue({ name: "category", value: resource.category }),
     new PropertyValue({ name: "kgPerUnit", value: String(resource.kgPerUnit) }),
   ];
-  if (item.kind === "need") attachments.push(new PropertyValue({ name: "priority", value: item.priority ?? "ordinary" }));
+  if (item.kind === "need")
+    attachments.push(new PropertyValue({ name: "priority", value: item.priority ?? "ordinary" }));
   const title = itemTitle(item.kind, item.quantity, resource.unit, resource.name);
   return new Proposal({
     id: links.objectUri,
@@ -105,25 +106,29 @@ export async function fromProposal(p: Proposal): Promise<FromProposal> {
   const kind: ItemKind | null = p.purpose === "offer" ? "offer" : p.purpose === "request" ? "need" : null;
   if (kind === null) return { ok: false, reason: `purpose must be offer or request, got ${p.purpose}` };
   const intent = p.publishes;
-  if (intent === null || intent.resourceConformsTo === null) return { ok: false, reason: "publishes.resourceConformsTo is missing" };
+  if (intent === null || intent.resourceConformsTo === null)
+    return { ok: false, reason: "publishes.resourceConformsTo is missing" };
   const measure = kind === "offer" ? (intent.availableQuantity ?? intent.resourceQuantity) : intent.resourceQuantity;
   if (measure === null || measure.unit === null || measure.numericalValue === null) {
     return { ok: false, reason: "the Intent has no quantity with a unit" };
   }
   const quantity = Number(measure.numericalValue);
-  if (checkQuantity(quantity)) return { ok: false, reason: `quantity ${measure.numericalValue} is not a positive finite number` };
+  if (checkQuantity(quantity))
+    return { ok: false, reason: `quantity ${measure.numericalValue} is not a positive finite number` };
   if (p.endTime === null) return { ok: false, reason: "endTime is missing" };
   const windowEnd = p.endTime.epochMilliseconds;
   const windowStart = p.startTime?.epochMilliseconds ?? null;
   if (windowStart !== null && windowEnd <= windowStart) return { ok: false, reason: "endTime is not after startTime" };
   const props = new Map<string, string>();
   for await (const a of p.getAttachments(loaderless)) {
-    if (a instanceof PropertyValue && a.name !== null && a.value !== null) props.set(a.name.toString(), a.value.toString());
+    if (a instanceof PropertyValue && a.name !== null && a.value !== null)
+      props.set(a.name.toString(), a.value.toString());
   }
   const category = props.get("category") ?? "";
   if (!isCategory(category)) return { ok: false, reason: `category "${category}" is not known` };
   const priority = kind === "need" ? (props.get("priority") ?? "ordinary") : null;
-  if (priority !== null && !checkPriority(priority)) return { ok: false, reason: `priority "${priority}" is not known` };
+  if (priority !== null && !checkPriority(priority))
+    return { ok: false, reason: `priority "${priority}" is not known` };
   const location = await p.getLocation(loaderless).catch(() => null);
   const place = location instanceof Place ? location : null;
   const lat = place?.latitude ?? null;
