@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import type { FastifyRequest } from "fastify";
 import type { Db } from "../db/client.js";
 import { type DriverRow, driversTable } from "../db/schema/transport.js";
-import { HttpProblem } from "../lib/problem.js";
 
 export interface Vehicle {
   readonly name: string;
@@ -24,7 +22,7 @@ export function driverIdOf(identifier: string): string | null {
   return identifier.startsWith(DRIVER_PREFIX) ? identifier.slice(DRIVER_PREFIX.length) : null;
 }
 
-function hashToken(token: string): string {
+export function hashDriverToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
@@ -34,7 +32,7 @@ export function createDriver(db: Db, input: { name: string; contact: string; veh
   const token = `drv_${randomBytes(24).toString("base64url")}`;
   const driver = db
     .insert(driversTable)
-    .values({ id, name: input.name, contact: input.contact, vehiclesJson: JSON.stringify(input.vehicles), tokenHash: hashToken(token) })
+    .values({ id, name: input.name, contact: input.contact, vehiclesJson: JSON.stringify(input.vehicles), tokenHash: hashDriverToken(token) })
     .returning()
     .get();
   return { driver, token };
@@ -50,29 +48,6 @@ export function listDrivers(db: Db): DriverRow[] {
 
 export function vehiclesOf(driver: DriverRow): Vehicle[] {
   return JSON.parse(driver.vehiclesJson) as Vehicle[];
-}
-
-declare module "fastify" {
-  interface FastifyRequest {
-    driver?: DriverRow;
-  }
-}
-
-/** preHandler for driver endpoints: `Authorization: Bearer <driver token>` → `request.driver`. */
-export function requireDriver(db: Db) {
-  return async (request: FastifyRequest) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
-    if (!match?.[1]) throw HttpProblem.of("unauthorized", "Send the driver token as `Authorization: Bearer <token>`.");
-    const driver = db.select().from(driversTable).where(eq(driversTable.tokenHash, hashToken(match[1]))).get();
-    if (!driver) throw HttpProblem.of("unauthorized", "The driver token is not valid.");
-    request.driver = driver;
-  };
-}
-
-/** The driver a preHandler resolved; handlers behind `requireDriver` always have one. */
-export function driverOf(request: FastifyRequest): DriverRow {
-  if (!request.driver) throw HttpProblem.of("unauthorized", "A driver token is required.");
-  return request.driver;
 }
 
 export function serializeDriver(driver: DriverRow, actorUri: string) {
