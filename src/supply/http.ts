@@ -1,13 +1,13 @@
 import { type Static, type TSchema, Type } from "@fastify/type-provider-typebox";
 import type { ResourceKindRow, SupplyItemRow } from "../db/schema/supply.js";
-import { commitWithActivities } from "../federation/outbox.js";
-import { prepareSupplyActivity, proposalOf } from "../federation/supply.js";
+import { proposalOf } from "../federation/supply.js";
+import { changeSupplyItem, createSupplyItem, withdrawSupplyItem } from "./actions.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
-import { HttpProblem, validationProblem } from "../lib/problem.js";
+import { HttpProblem } from "../lib/problem.js";
 import { findKind, findKindById } from "./catalogue-store.js";
 import { type Checked, checkNeed, checkOffer, type ItemFields, type ItemKind, MAX_QUANTITY, PRIORITIES, toNeedInput, toOfferInput } from "./items.js";
-import { changedItemRow, fieldsOf, findItem, insertItem, itemHistory, listItems, newItemRow, saveChange } from "./store.js";
+import { findItem, itemHistory, listItems } from "./store.js";
 
 const Location = Type.Object(
   {
@@ -112,11 +112,7 @@ function registerKind(app: App, deps: HttpDeps, spec: KindSpec): void {
     if (!kind) throw HttpProblem.invalid("resource", `"${ref}" is not a known resource kind (see GET /api/resources)`);
     return kind;
   };
-  const checked = (input: object, now: number) => {
-    const r = spec.check(input as never, now);
-    if (!r.ok) throw new HttpProblem(validationProblem(r.errors));
-    return r.value;
-  };
+
 
   app.get(base, { ...admin, schema: { tags, summary: `List our ${spec.plural}`, querystring: ListQuery } }, async (request) => {
     const q = request.query;
@@ -138,14 +134,7 @@ function registerKind(app: App, deps: HttpDeps, spec: KindSpec): void {
     { ...admin, schema: { tags, summary: `Publish a new ${spec.kind} (sends Create to followers)`, body: spec.create } },
     async (request, reply) => {
       const body = request.body as Static<typeof spec.create> & { resource: string };
-      const now = Date.now();
-      const kind = resolveKind(body.resource);
-      const row = newItemRow(crypto.randomUUID(), spec.kind, kind.id, checked(body, now), now);
-      const prepared = await prepareSupplyActivity(deps.context(), "create", row, kind);
-      commitWithActivities(services, (emit) => {
-        insertItem(db, row, "admin");
-        emit(prepared);
-      });
+      const row = await createSupplyItem(deps, spec.kind, body, "admin");
       return reply.status(201).header("location", `${base}/${row.id}`).send(serialize(row));
     },
   );
@@ -180,21 +169,8 @@ function registerKind(app: App, deps: HttpDeps, spec: KindSpec): void {
       schema: { tags, summary: `Change a ${spec.kind}, e.g. its quantity as goods go out or arrive (sends Update)`, params: IdParams, body: spec.patch },
     },
     async (request) => {
-      const before = load(request.params.id);
-      if (before.status !== "active") throw HttpProblem.of("conflict", `This ${spec.kind} was withdrawn; publish a new one`);
       const { reason, ...changes } = request.body as { reason?: string; resource?: string };
-      const oldKind = findKindById(db, before.resourceId) as ResourceKindRow;
-      const kind = changes.resource === undefined ? oldKind : resolveKind(changes.resource);
-      const now = Date.now();
-      const fields = checked({ ...spec.toInput(fieldsOf(before), oldKind.slug), ...changes }, now);
-      const after = changedItemRow(before, { resourceId: kind.id, fields }, now);
-      const prepared = await prepareSupplyActivity(deps.context(), "update", after, kind);
-      commitWithActivities(services, (emit) => {
-        if (!saveChange(db, before, after, "admin", reason ?? null)) {
-          throw HttpProblem.of("conflict", `The ${spec.kind} changed meanwhile; fetch it and try again`);
-        }
-        emit(prepared);
-      });
+      const after = await changeSupplyItem(deps, spec.kind, request.params.id, changes, reason ?? null, "admin");
       return serialize(after);
     },
   );
@@ -203,17 +179,7 @@ function registerKind(app: App, deps: HttpDeps, spec: KindSpec): void {
     `${base}/:id`,
     { ...admin, schema: { tags, summary: `Withdraw a ${spec.kind} (sends Delete); its row and history stay`, params: IdParams, querystring: WithdrawQuery } },
     async (request) => {
-      const before = load(request.params.id);
-      if (before.status !== "active") throw HttpProblem.of("conflict", `This ${spec.kind} is already withdrawn`);
-      const kind = findKindById(db, before.resourceId) as ResourceKindRow;
-      const after = changedItemRow(before, { status: "withdrawn" }, Date.now());
-      const prepared = await prepareSupplyActivity(deps.context(), "delete", after, kind);
-      commitWithActivities(services, (emit) => {
-        if (!saveChange(db, before, after, "admin", request.query.reason ?? null)) {
-          throw HttpProblem.of("conflict", `The ${spec.kind} changed meanwhile; fetch it and try again`);
-        }
-        emit(prepared);
-      });
+      const after = await withdrawSupplyItem(deps, spec.kind, request.params.id, request.query.reason ?? null, "admin");
       return serialize(after);
     },
   );
