@@ -63,10 +63,15 @@ export function requireDriver(db: Db) {
   return async (request: FastifyRequest) => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
     if (!match?.[1]) throw HttpProblem.of("unauthorized", "Send the driver token as `Authorization: Bearer <token>`.");
-    const driver = db.select().from(driversTable).where(eq(driversTable.tokenHash, hashToken(match[1]))).get();
+    const driver = driverForToken(db, match[1]);
     if (!driver) throw HttpProblem.of("unauthorized", "The driver token is not valid.");
     request.driver = driver;
   };
+}
+
+/** The driver a token belongs to (API Bearer token, also the driver's web login). */
+export function driverForToken(db: Db, token: string): DriverRow | undefined {
+  return db.select().from(driversTable).where(eq(driversTable.tokenHash, hashToken(token))).get();
 }
 
 /** The driver a preHandler resolved; handlers behind `requireDriver` always have one. */
