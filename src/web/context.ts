@@ -62,7 +62,9 @@ export function render(web: Web, request: FastifyRequest, reply: FastifyReply, t
 
 /** After a successful POST: back to a page (303, so a reload does not post again) with a message key. */
 export function done(reply: FastifyReply, path: string, message: string): FastifyReply {
-  return reply.redirect(`${path}${path.includes("?") ? "&" : "?"}done=${encodeURIComponent(message)}`, 303);
+  const [base = "", hash] = path.split("#");
+  const query = `${base.includes("?") ? "&" : "?"}done=${encodeURIComponent(message)}`;
+  return reply.redirect(`${base}${query}${hash ? `#${hash}` : ""}`, 303);
 }
 
 export function requireCoordinatorViewer(request: FastifyRequest): Viewer {
