@@ -23,6 +23,12 @@ export interface WebOptions {
   readonly community: Community;
   /** The exchange code's view for the dashboard (issue 6); empty until wired. */
   readonly exchange?: ExchangeView;
+  /**
+   * More pages registered inside the web scope (form parsing, session, CSRF
+   * check on every POST, HTML errors): e.g. the exchange code's answer form
+   * handlers, the `answerPath` of its proposals.
+   */
+  readonly pages?: readonly ((app: App, web: Web) => void)[];
 }
 
 /**
@@ -85,7 +91,7 @@ export async function registerWebPages(app: App, deps: HttpDeps, options: WebOpt
       const fields = problem?.errors ?? [];
       const back = backLink(request.headers.referer, config.origin);
       const body = html`<h1>${web.t.errorTitle(status)}</h1>
-<div class="error" role="alert"><p>${detail}</p>${fields.length ? html`<ul>${fields.map((f) => html`<li><strong>${f.name}</strong>: ${f.reason}</li>`)}</ul>` : ""}</div>
+<div class="error" role="alert">${fields.length ? html`<ul>${fields.map((f) => html`<li><strong>${f.name}</strong>: ${f.reason}</li>`)}</ul>` : html`<p>${detail}</p>`}</div>
 ${back ? html`<p><a href="${back}">${web.t.goBack}</a></p>` : ""}`;
       return render(web, request, reply, web.t.errorTitle(status), body, status);
     });
@@ -96,6 +102,7 @@ ${back ? html`<p><a href="${back}">${web.t.goBack}</a></p>` : ""}`;
     registerAdminPages(scope, web);
     registerMemberPages(scope, web);
     registerDriverPages(scope, web);
+    for (const register of options.pages ?? []) register(scope, web);
   });
 }
 

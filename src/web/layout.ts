@@ -50,7 +50,7 @@ export function field(id: string, label: string, input: SafeHtml, hint?: string)
 
 export function when(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "";
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 export function dayOf(ms: number): string {

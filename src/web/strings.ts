@@ -240,6 +240,17 @@ export const en = {
   done: "done",
 } as const;
 
+/** Literal types widened, so another language's table (same keys, its own words) fits the type. */
+type Widen<T> = T extends string
+  ? string
+  : T extends (...args: infer A) => infer R
+    ? (...args: A) => Widen<R>
+    : T extends readonly (infer U)[]
+      ? readonly Widen<U>[]
+      : T extends object
+        ? { readonly [K in keyof T]: Widen<T[K]> }
+        : T;
+
 /** Another language is a table of the same shape. */
-export type Strings = typeof en;
+export type Strings = Widen<typeof en>;
 export const LANGUAGES: Record<string, Strings> = { en };

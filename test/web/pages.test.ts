@@ -3,7 +3,7 @@ import { saveRoute } from "../../src/transport/store.js";
 import { setFollowingStatus, upsertFollowing } from "../../src/network/follows.js";
 import { withMembers } from "../helpers/community.js";
 import { buildTestApp } from "../helpers/test-app.js";
-import { FormClient } from "./browser-like.js";
+import { FormClient } from "../helpers/web-client.js";
 
 const EVIL_SCRIPT = "<script>alert(1)</script>";
 const EVIL_IMG = '<img src=x onerror="alert(2)">';

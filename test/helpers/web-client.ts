@@ -1,4 +1,4 @@
-import type { TestNode } from "../helpers/test-app.js";
+import type { TestNode } from "./test-app.js";
 
 /** A minimal cookie-keeping client over `inject`, posting forms as a browser would. */
 export class FormClient {
