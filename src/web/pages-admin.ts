@@ -11,6 +11,8 @@ import { changeSupplyItem, createSupplyItem, withdrawSupplyItem } from "../suppl
 import { findKindById, listKinds } from "../supply/catalogue-store.js";
 import { type ItemKind, PRIORITIES } from "../supply/items.js";
 import { listItems } from "../supply/store.js";
+import { queryNetwork } from "../supply/view-store.js";
+import { listFollowing } from "../network/follows.js";
 import { createDriver, listDrivers } from "../transport/drivers.js";
 import { listHauls } from "../transport/store.js";
 import { done, render, requireCoordinatorViewer, stateOf, type Web } from "./context.js";
@@ -41,6 +43,8 @@ export function registerAdminPages(app: App, web: Web): void {
     const drivers = listDrivers(db);
     const hauls = listHauls(db).slice(-30).reverse();
     const openVotes = listVotes(db).filter((v) => v.closedAt === null && v.closesAt > now);
+    const network = queryNetwork(db, { now }).slice(0, 200);
+    const names = new Map(listFollowing(db).map((f) => [f.actorUri, f.name ?? f.actorUri]));
 
     const items = (plural: Plural): SafeHtml => {
       const kind = KINDS[plural];
@@ -53,7 +57,7 @@ ${rows.map((r) => itemRow(plural, r, findKindById(db, r.resourceId), csrf))}</tb
     const body = html`<h1>${t.dashboardTitle}</h1>
 <nav aria-label="${t.onThisPage}"><ul>
 <li><a href="#offers">${t.surplus}</a></li><li><a href="#needs">${t.needs}</a></li><li><a href="#follow-requests">${t.followRequests}</a></li>
-<li><a href="#exchanges">${t.exchangeProposals}</a></li><li><a href="#drivers">${t.drivers}</a></li><li><a href="#failures">${t.undeliverable}</a></li></ul></nav>
+<li><a href="#network">${t.networkItems}</a></li><li><a href="#exchanges">${t.exchangeProposals}</a></li><li><a href="#drivers">${t.drivers}</a></li><li><a href="#failures">${t.undeliverable}</a></li></ul></nav>
 
 <section aria-labelledby="offers"><h2 id="offers">${t.surplus}</h2>
 ${items("offers")}
@@ -74,6 +78,16 @@ ${
 ${postForm(`/admin/followers/${f.id}/approve`, csrf, html`<button type="submit">${t.approve}</button>`, { className: "inline", label: `${t.approve} ${f.actorUri}` })}
 ${postForm(`/admin/followers/${f.id}/reject`, csrf, html`<button type="submit" class="secondary">${t.reject}</button>`, { className: "inline", label: `${t.reject} ${f.actorUri}` })}</li>`,
       )}</ul>`
+}
+</section>
+
+<section aria-labelledby="network"><h2 id="network">${t.networkItems}</h2>
+${
+  network.length === 0
+    ? html`<p class="empty">${t.none}</p>`
+    : html`<table><thead><tr><th scope="col">${t.community}</th><th scope="col">${t.kind}</th><th scope="col">${t.resource}</th><th scope="col">${t.quantity}</th><th scope="col">${t.until}</th></tr></thead><tbody>${network.map(
+        (n) => html`<tr><td>${names.get(n.actorUri) ?? n.actorUri}</td><td>${n.kind === "offer" ? t.offer : t.need}</td><td>${n.resourceName}${n.name && n.name !== n.resourceName ? html`<br><span class="muted">${n.name}</span>` : ""}</td><td>${n.quantity} ${n.unit}</td><td>${dayOf(n.windowEnd)}</td></tr>`,
+      )}</tbody></table>`
 }
 </section>
 

@@ -76,6 +76,7 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
     const surplus = page.locator("section", { has: page.locator("#surplus") });
     t.match(await surplus.textContent(), /Potatoes.*250 kg.*Early harvest <b>not bold<\/b>/s, "the public page shows it, markup as text");
     t.equal(await surplus.locator("b").count(), 0, "the note's markup is not rendered");
+    await page.screenshot({ path: join(ARTIFACTS, "public-page.png"), fullPage: true });
     await context.close();
   });
 
@@ -122,6 +123,7 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
     await page.waitForURL(/done=ballotRecorded/);
     t.match(await page.locator("article", { hasText: "Open a second bakery?" }).textContent(), /Your ballot: yes/);
     t.ok(await page.getByLabel("yes").isChecked(), "the form shows the member's choice");
+    await page.screenshot({ path: join(ARTIFACTS, "member-page.png"), fullPage: true });
     await context.close();
     const v = await a.getJson(`/api/votes/${vote.id}`);
     t.equal(v.state, "open");

@@ -1,4 +1,5 @@
 import t from "tap";
+import { networkItemsTable } from "../../src/db/schema/supply.js";
 import { saveRoute } from "../../src/transport/store.js";
 import { setFollowingStatus, upsertFollowing } from "../../src/network/follows.js";
 import { withMembers } from "../helpers/community.js";
@@ -175,13 +176,40 @@ t.test("text from remote objects is escaped on every page (no stored XSS)", asyn
     ],
   });
 
-  for (const url of ["/actors/testville", "/map", "/map/table"]) {
-    const r = await node.app.inject({ method: "GET", url, headers: { accept: "text/html" } });
+  db.insert(networkItemsTable)
+    .values({
+      objectUri: "https://evil.example/offers/1",
+      actorUri: "javascript:alert(3)",
+      kind: "offer",
+      resourceUri: "https://evil.example/resources/x",
+      resourceName: EVIL_SCRIPT,
+      category: "food",
+      unit: "kg",
+      quantity: 5,
+      windowStart: null,
+      windowEnd: Date.now() + 86_400_000,
+      priority: null,
+      lat: null,
+      lon: null,
+      locationName: EVIL_IMG,
+      name: EVIL_IMG,
+      version: 1,
+      status: "active",
+      activityId: "https://evil.example/activities/1",
+      receivedAt: Date.now(),
+    })
+    .run();
+  const admin = new FormClient(node);
+  await admin.login({ as: "admin", token: node.token });
+
+  for (const url of ["/actors/testville", "/map", "/map/table", "/admin"]) {
+    const r = url === "/admin" ? await admin.get(url) : await node.app.inject({ method: "GET", url, headers: { accept: "text/html" } });
     t.equal(r.statusCode, 200, `${url} renders`);
     t.notMatch(r.body, /<script>alert/, `${url}: no live script tag`);
     t.notMatch(r.body, /<img src=x/, `${url}: no live img tag`);
     t.notMatch(r.body, /href="javascript:/, `${url}: no javascript: link`);
   }
+  t.match((await admin.get("/admin")).body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, "the remote offer is on the dashboard, as text");
   const page = (await node.app.inject({ method: "GET", url: "/actors/testville", headers: { accept: "text/html" } })).body;
   t.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, "the route's name is shown, as text");
   t.match(page, /&lt;img src=x onerror=&quot;alert\(2\)&quot;&gt;/, "the followed community's name is shown, as text");
