@@ -46,7 +46,7 @@ ${
         `/me/votes/${v.id}`,
         csrf,
         html`<fieldset><legend>${t.yourChoice}</legend>${voteOptions(v).map(
-          (o, i) => html`<div><input type="radio" id="v${v.id}-o${i}" name="choice" value="${o}"${mine === o ? html` checked` : ""} required> <label for="v${v.id}-o${i}" style="display:inline">${o}</label></div>`,
+          (o, i) => html`<div class="choice"><input type="radio" id="v${v.id}-o${i}" name="choice" value="${o}"${mine === o ? html` checked` : ""} required><label for="v${v.id}-o${i}">${o}</label></div>`,
         )}</fieldset><button type="submit">${mine === null ? t.castBallot : t.changeBallot}</button>`,
         { label: v.question },
       )

@@ -27,6 +27,8 @@ label{display:block;font-weight:600}
 label span.hint{font-weight:400;color:#4d4d4d;font-size:.9rem}
 input,select,textarea{font:inherit;padding:.45rem;border:1px solid #767676;border-radius:.3rem;width:100%;background:#fff;color:#1b1b1b}
 form.inline input{width:7rem}
+input[type=radio],input[type=checkbox]{width:1.4rem;height:1.4rem;margin:0;flex:none}
+.choice{display:flex;gap:.7rem;align-items:center;padding:.35rem 0}.choice label{font-weight:400}
 button{font:inherit;min-height:2.75rem;padding:.45rem 1rem;border-radius:.3rem;border:1px solid #0b5d2a;background:#0b5d2a;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#0b5d2a}
 button.danger{background:#a3300f;border-color:#a3300f}
