@@ -40,7 +40,15 @@ export function stateOf(request: FastifyRequest): WebRequestState {
 }
 
 /** Sends a full page (the layout around `body`), with the flash message named by `?done=`. */
-export function render(web: Web, request: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml, status = 200): FastifyReply {
+export function render(
+  web: Web,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  title: string,
+  body: SafeHtml,
+  status = 200,
+  options: { refreshSeconds?: number } = {},
+): FastifyReply {
   const state = stateOf(request);
   const done = (request.query as Record<string, unknown> | undefined)?.done;
   return reply
@@ -56,6 +64,7 @@ export function render(web: Web, request: FastifyRequest, reply: FastifyReply, t
         strings: web.t,
         communityPath: web.communityPath,
         flash: typeof done === "string" ? done : null,
+        refreshSeconds: options.refreshSeconds,
       }),
     );
 }

@@ -11,6 +11,8 @@ export interface LayoutInput {
   readonly communityPath: string;
   /** A message key from the strings table (never text from the query string). */
   readonly flash?: string | null;
+  /** Reload the page by itself (a planning round's progress, without JavaScript). */
+  readonly refreshSeconds?: number;
 }
 
 /** The frame around every page: skip link, navigation for who is logged in, the message after an action. */
@@ -31,7 +33,7 @@ export function layout(input: LayoutInput): string {
 ${flashText ? html`<p class="flash" role="status">${flashText}</p>` : ""}
 ${input.body}
 </main>`;
-  return page(input.title, body, { stylesheet: "/assets/style.css" });
+  return page(input.title, body, { stylesheet: "/assets/style.css", refreshSeconds: input.refreshSeconds });
 }
 
 export function csrfField(token: string): SafeHtml {

@@ -129,7 +129,9 @@ ${
       )}</tbody></table>`
 }
 </section>`;
-    return render(web, request, reply, t.dashboardTitle, body);
+    // While a planning round runs, the page refreshes itself to show its progress.
+    const running = web.exchange.planningRound()?.running === true;
+    return render(web, request, reply, t.dashboardTitle, body, 200, running ? { refreshSeconds: 5 } : {});
   });
 
   for (const plural of Object.keys(KINDS) as Plural[]) {
