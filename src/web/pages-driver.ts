@@ -1,4 +1,3 @@
-import type { HaulRow } from "../db/schema/transport.js";
 import type { App } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
 import { acceptHaul, declineHaul, driverHauls, driverHaulStep } from "../transport/haul-actions.js";
@@ -176,4 +175,3 @@ function idOf(raw: string): number {
   return id;
 }
 
-export type { HaulRow };
