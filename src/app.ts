@@ -31,7 +31,7 @@ import { seedCatalogue } from "./supply/catalogue-store.js";
 import { registerSupplyRoutes } from "./supply/http.js";
 import { registerResourceRoutes } from "./supply/resources-http.js";
 import { registerNetworkViewRoutes } from "./supply/view-http.js";
-import { registerCommunityPage } from "./web/community-page.js";
+import { registerWebPages } from "./web/index.js";
 
 export interface BuildOptions {
   readonly logger: Logger;
@@ -102,13 +102,13 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerFederationBridge(app, federation, services);
   registerActivityRoute(app, deps);
   registerNetworkRoutes(app, deps);
-  registerCommunityPage(app, deps);
   registerTransportRoutes(app, deps);
   registerHaulRoutes(app, deps);
   registerResourceRoutes(app, deps);
   registerSupplyRoutes(app, deps);
   registerNetworkViewRoutes(app, deps);
   const community = registerCommunityRoutes(app, deps);
+  await registerWebPages(app, deps, { community });
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;

@@ -6,6 +6,7 @@ import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem, validationProblem } from "../lib/problem.js";
 import { hasLiveBootstrapToken } from "../node/identity.js";
 import { refuse, requireCaller, requireMember } from "./auth.js";
+import { submitBallot } from "./ballots.js";
 import { now } from "./clock.js";
 import { appendLedger } from "./ledger-store.js";
 import { findMember, isCoordinator } from "./members.js";
@@ -14,17 +15,15 @@ import { loadPolicy, writePolicy } from "./policy-store.js";
 import type { Community } from "./service.js";
 import {
   ballotsOf,
-  castBallot,
   findVote,
   insertVote,
-  isEligible,
   listVotes,
   myBallot,
   type VoteSubject,
   voteOptions,
   voteSubject,
 } from "./vote-store.js";
-import { checkBallot, windowState } from "./votes.js";
+import { windowState } from "./votes.js";
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
@@ -214,38 +213,8 @@ export function registerVoteRoutes(app: App, deps: HttpDeps, community: Communit
     ) => {
       const member = requireMember(db, request);
       await community.closeDueVotes();
-      const v = findVote(db, request.params.id);
-      if (!v) throw HttpProblem.of("notFound", `No vote ${request.params.id}`);
-      const action = `${mode}-ballot:${v.id}`;
-      const check = checkBallot({
-        at: now(),
-        opensAt: v.opensAt,
-        closesAt: v.closesAt,
-        closed: v.closedAt !== null,
-        options: voteOptions(v),
-        choice: request.body.choice,
-        voterEligible: isEligible(member, v),
-        onBehalfOf: request.body.memberId,
-        voterId: member.id,
-      });
-      if (!check.ok) {
-        throw check.kind === "unprocessable"
-          ? refuse(db, member.id, action, "validation", check.reason, "choice")
-          : refuse(db, member.id, action, check.kind, check.reason);
-      }
-      const previous = myBallot(db, v.id, member.id);
-      if (mode === "cast" && previous !== null) {
-        throw refuse(
-          db,
-          member.id,
-          action,
-          "conflict",
-          "You have already voted; one member, one vote. Change your ballot with PUT while the window is open.",
-        );
-      }
-      if (mode === "change" && previous === null)
-        throw refuse(db, member.id, action, "conflict", "You have not voted yet; cast your ballot with POST.");
-      castBallot(db, v.id, member.id, request.body.choice);
+      submitBallot(db, member, { voteId: request.params.id, choice: request.body.choice, onBehalfOf: request.body.memberId }, mode);
+      const v = { id: request.params.id };
       return reply.status(mode === "cast" ? 201 : 200).send({ vote: v.id, choice: request.body.choice });
     };
 

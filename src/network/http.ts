@@ -3,21 +3,18 @@ import { Follow, Undo } from "@fedify/vocab";
 import { desc } from "drizzle-orm";
 import { deliveryFailuresTable, type FollowerRow, type FollowingRow } from "../db/schema/federation.js";
 import { activityUri } from "../federation/context.js";
-import { prepareAccept } from "../federation/inbox/follows.js";
 import { commitWithActivities, prepareActivity } from "../federation/outbox.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
+import { answerFollower } from "./answer-follower.js";
 import { followActor } from "./follow-actor.js";
 import {
   deleteFollowing,
-  findFollowerById,
   findFollowing,
   findFollowingById,
   listFollowers,
   listFollowing,
-  removeFollower,
-  setFollowerStatus,
 } from "./follows.js";
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -102,33 +99,21 @@ export function registerNetworkRoutes(app: App, deps: HttpDeps): void {
     },
   );
 
-  const answerFollower = (kind: "accept" | "reject") => async (request: { params: { id: number } }) => {
-    const row = findFollowerById(db, request.params.id);
-    if (!row || row.followee !== config.handle) {
-      throw HttpProblem.of("notFound", `No follower with id ${request.params.id}`);
-    }
-    if (row.status !== "pending") throw HttpProblem.of("conflict", `Follower ${row.id} is already ${row.status}`);
-    const ctx = deps.context();
-    const follow = new Follow({ id: new URL(row.followActivityId), actor: new URL(row.actorUri), object: ctx.getActorUri(config.handle) });
-    const recipient = { id: row.actorUri, inbox: row.inboxUrl, sharedInbox: row.sharedInboxUrl };
-    const prepared = await prepareAccept(ctx, config.handle, follow, recipient, kind);
-    commitWithActivities(services, (emit) => {
-      if (kind === "accept") setFollowerStatus(db, row.id, "accepted");
-      else removeFollower(db, config.handle, row.actorUri);
-      emit(prepared);
-    });
-    return kind === "accept" ? serializeFollower({ ...row, status: "accepted" }) : { ...serializeFollower(row), status: "rejected" };
+  const answer = (kind: "accept" | "reject") => async (request: { params: { id: number } }) => {
+    const row = await answerFollower(deps, request.params.id, kind);
+    return kind === "accept" ? serializeFollower(row) : { ...serializeFollower(row), status: "rejected" };
   };
+
 
   app.post(
     "/api/followers/:id/approve",
     { ...admin, schema: { tags: ["network"], summary: "Approve a pending follower (sends Accept)", params: IdParams } },
-    answerFollower("accept"),
+    answer("accept"),
   );
   app.post(
     "/api/followers/:id/reject",
     { ...admin, schema: { tags: ["network"], summary: "Reject a pending follower (sends Reject)", params: IdParams } },
-    answerFollower("reject"),
+    answer("reject"),
   );
 
   app.get(

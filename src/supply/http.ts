@@ -1,32 +1,13 @@
 import { type Static, type TSchema, Type } from "@fastify/type-provider-typebox";
 import type { ResourceKindRow, SupplyItemRow } from "../db/schema/supply.js";
-import { commitWithActivities } from "../federation/outbox.js";
-import { prepareSupplyActivities, proposalOf } from "../federation/supply.js";
+import { proposalOf } from "../federation/supply.js";
+import { changeSupplyItem, createSupplyItem, withdrawSupplyItem } from "./actions.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
-import { HttpProblem, validationProblem } from "../lib/problem.js";
+import { HttpProblem } from "../lib/problem.js";
 import { findKind, findKindById } from "./catalogue-store.js";
-import {
-  type Checked,
-  checkNeed,
-  checkOffer,
-  type ItemFields,
-  type ItemKind,
-  MAX_QUANTITY,
-  PRIORITIES,
-  toNeedInput,
-  toOfferInput,
-} from "./items.js";
-import {
-  changedItemRow,
-  fieldsOf,
-  findItem,
-  insertItem,
-  itemHistory,
-  listItems,
-  newItemRow,
-  saveChange,
-} from "./store.js";
+import { type Checked, checkNeed, checkOffer, type ItemFields, type ItemKind, MAX_QUANTITY, PRIORITIES, toNeedInput, toOfferInput } from "./items.js";
+import { findItem, itemHistory, listItems } from "./store.js";
 
 const Location = Type.Object(
   {
@@ -41,10 +22,7 @@ const Instant = Type.String({ format: "date-time" });
 const Notes = Type.String({ maxLength: 2000 });
 const Resource = Type.String({ minLength: 1, maxLength: 2048, description: "slug or URI of a resource kind" });
 const Priority = Type.Union(PRIORITIES.map((p) => Type.Literal(p)));
-const Reason = Type.String({
-  maxLength: 500,
-  description: "why it changed (goods went out, arrived…), kept in the history",
-});
+const Reason = Type.String({ maxLength: 500, description: "why it changed (goods went out, arrived…), kept in the history" });
 
 const OfferFields = {
   resource: Resource,
@@ -134,55 +112,35 @@ function registerKind(app: App, deps: HttpDeps, spec: KindSpec): void {
     if (!kind) throw HttpProblem.invalid("resource", `"${ref}" is not a known resource kind (see GET /api/resources)`);
     return kind;
   };
-  const checked = (input: object, now: number) => {
-    const r = spec.check(input as never, now);
-    if (!r.ok) throw new HttpProblem(validationProblem(r.errors));
-    return r.value;
-  };
 
-  app.get(
-    base,
-    { ...admin, schema: { tags, summary: `List our ${spec.plural}`, querystring: ListQuery } },
-    async (request) => {
-      const q = request.query;
-      const kind = q.resource === undefined ? undefined : resolveKind(q.resource);
-      const rows = listItems(db, {
-        kind: spec.kind,
-        status: q.status,
-        category: q.category,
-        resourceId: kind?.id,
-        from: q.from === undefined ? undefined : Date.parse(q.from),
-        until: q.until === undefined ? undefined : Date.parse(q.until),
-        now: Date.now(),
-      });
-      return { items: rows.map(serialize) };
-    },
-  );
+
+  app.get(base, { ...admin, schema: { tags, summary: `List our ${spec.plural}`, querystring: ListQuery } }, async (request) => {
+    const q = request.query;
+    const kind = q.resource === undefined ? undefined : resolveKind(q.resource);
+    const rows = listItems(db, {
+      kind: spec.kind,
+      status: q.status,
+      category: q.category,
+      resourceId: kind?.id,
+      from: q.from === undefined ? undefined : Date.parse(q.from),
+      until: q.until === undefined ? undefined : Date.parse(q.until),
+      now: Date.now(),
+    });
+    return { items: rows.map(serialize) };
+  });
 
   app.post(
     base,
-    {
-      ...admin,
-      schema: { tags, summary: `Publish a new ${spec.kind} (sends Create to followers)`, body: spec.create },
-    },
+    { ...admin, schema: { tags, summary: `Publish a new ${spec.kind} (sends Create to followers)`, body: spec.create } },
     async (request, reply) => {
       const body = request.body as Static<typeof spec.create> & { resource: string };
-      const now = Date.now();
-      const kind = resolveKind(body.resource);
-      const row = newItemRow(crypto.randomUUID(), spec.kind, kind.id, checked(body, now), now);
-      const prepared = await prepareSupplyActivities(deps.context(), "create", row, kind);
-      commitWithActivities(services, (emit) => {
-        insertItem(db, row, "admin");
-        for (const activity of prepared) emit(activity);
-      });
+      const row = await createSupplyItem(deps, spec.kind, body, "admin");
       return reply.status(201).header("location", `${base}/${row.id}`).send(serialize(row));
     },
   );
 
-  app.get(
-    `${base}/:id`,
-    { ...admin, schema: { tags, summary: `One ${spec.kind}`, params: IdParams } },
-    async (request) => serialize(load(request.params.id)),
+  app.get(`${base}/:id`, { ...admin, schema: { tags, summary: `One ${spec.kind}`, params: IdParams } }, async (request) =>
+    serialize(load(request.params.id)),
   );
 
   app.get(
@@ -208,57 +166,20 @@ function registerKind(app: App, deps: HttpDeps, spec: KindSpec): void {
     `${base}/:id`,
     {
       ...admin,
-      schema: {
-        tags,
-        summary: `Change a ${spec.kind}, e.g. its quantity as goods go out or arrive (sends Update)`,
-        params: IdParams,
-        body: spec.patch,
-      },
+      schema: { tags, summary: `Change a ${spec.kind}, e.g. its quantity as goods go out or arrive (sends Update)`, params: IdParams, body: spec.patch },
     },
     async (request) => {
-      const before = load(request.params.id);
-      if (before.status !== "active")
-        throw HttpProblem.of("conflict", `This ${spec.kind} was withdrawn; publish a new one`);
       const { reason, ...changes } = request.body as { reason?: string; resource?: string };
-      const oldKind = findKindById(db, before.resourceId) as ResourceKindRow;
-      const kind = changes.resource === undefined ? oldKind : resolveKind(changes.resource);
-      const now = Date.now();
-      const fields = checked({ ...spec.toInput(fieldsOf(before), oldKind.slug), ...changes }, now);
-      const after = changedItemRow(before, { resourceId: kind.id, fields }, now);
-      const prepared = await prepareSupplyActivities(deps.context(), "update", after, kind);
-      commitWithActivities(services, (emit) => {
-        if (!saveChange(db, before, after, "admin", reason ?? null)) {
-          throw HttpProblem.of("conflict", `The ${spec.kind} changed meanwhile; fetch it and try again`);
-        }
-        for (const activity of prepared) emit(activity);
-      });
+      const after = await changeSupplyItem(deps, spec.kind, request.params.id, changes, reason ?? null, "admin");
       return serialize(after);
     },
   );
 
   app.delete(
     `${base}/:id`,
-    {
-      ...admin,
-      schema: {
-        tags,
-        summary: `Withdraw a ${spec.kind} (sends Delete); its row and history stay`,
-        params: IdParams,
-        querystring: WithdrawQuery,
-      },
-    },
+    { ...admin, schema: { tags, summary: `Withdraw a ${spec.kind} (sends Delete); its row and history stay`, params: IdParams, querystring: WithdrawQuery } },
     async (request) => {
-      const before = load(request.params.id);
-      if (before.status !== "active") throw HttpProblem.of("conflict", `This ${spec.kind} is already withdrawn`);
-      const kind = findKindById(db, before.resourceId) as ResourceKindRow;
-      const after = changedItemRow(before, { status: "withdrawn" }, Date.now());
-      const prepared = await prepareSupplyActivities(deps.context(), "delete", after, kind);
-      commitWithActivities(services, (emit) => {
-        if (!saveChange(db, before, after, "admin", request.query.reason ?? null)) {
-          throw HttpProblem.of("conflict", `The ${spec.kind} changed meanwhile; fetch it and try again`);
-        }
-        for (const activity of prepared) emit(activity);
-      });
+      const after = await withdrawSupplyItem(deps, spec.kind, request.params.id, request.query.reason ?? null, "admin");
       return serialize(after);
     },
   );

@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
 import type { FastifyRequest } from "fastify";
 import type { Db } from "../db/client.js";
-import { type DriverRow, driversTable } from "../db/schema/transport.js";
+import type { DriverRow } from "../db/schema/transport.js";
 import { HttpProblem } from "../lib/problem.js";
-import { hashDriverToken } from "./drivers.js";
+import { driverForToken } from "./drivers.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -16,11 +15,7 @@ export function requireDriver(db: Db) {
   return async (request: FastifyRequest) => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
     if (!match?.[1]) throw HttpProblem.of("unauthorized", "Send the driver token as `Authorization: Bearer <token>`.");
-    const driver = db
-      .select()
-      .from(driversTable)
-      .where(eq(driversTable.tokenHash, hashDriverToken(match[1])))
-      .get();
+    const driver = driverForToken(db, match[1]);
     if (!driver) throw HttpProblem.of("unauthorized", "The driver token is not valid.");
     request.driver = driver;
   };

@@ -60,3 +60,8 @@ export function serializeDriver(driver: DriverRow, actorUri: string) {
     createdAt: new Date(driver.createdAt).toISOString(),
   };
 }
+
+/** The driver a token belongs to (API Bearer token, also the driver's web login). */
+export function driverForToken(db: Db, token: string): DriverRow | undefined {
+  return db.select().from(driversTable).where(eq(driversTable.tokenHash, hashDriverToken(token))).get();
+}

@@ -1,34 +1,17 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { HaulRow } from "../db/schema/transport.js";
 import { activityUri } from "../federation/context.js";
-import { type HaulEventPayload, type Party, toHaulOffer } from "../federation/mappers/haul.js";
+import { type Party, toHaulOffer } from "../federation/mappers/haul.js";
 import { commitWithActivities, prepareActivity } from "../federation/outbox.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
-import { spanOf } from "./capacity.js";
 import { driverOf, requireDriver } from "./driver-auth.js";
-import { driverIdentifier } from "./drivers.js";
-import { haulAudience, prepareHaulEvent, publishCapacity } from "./federate.js";
-import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
-import { applyHaulEvent, type HaulEvent } from "./hauls.js";
-import {
-  claimHaul,
-  findDeparture,
-  findHaul,
-  findRoute,
-  graphInput,
-  hasDeclined,
-  insertHaul,
-  listHauls,
-  listRoutes,
-  loadSnapshot,
-  recordDecline,
-  reserveLegs,
-  stopsOf,
-  updateHaul,
-} from "./store.js";
-import { fitsWindow, findWays } from "./ways.js";
+import { haulAudience } from "./federate.js";
+import { acceptHaul, declineHaul, driverHauls, driverHaulStep, type DriverStep, haulStep } from "./haul-actions.js";
+import type { HaulEvent } from "./hauls.js";
+import { findHaul, findRoute, graphInput, insertHaul, listHauls, listRoutes, stopsOf } from "./store.js";
+import { findWays } from "./ways.js";
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Uri = Type.String({ minLength: 1, maxLength: 2048, format: "uri" });
@@ -175,25 +158,14 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
   // ── the driver's side ──────────────────────────────────────────────────────
 
   app.get("/api/driver/hauls", { ...driver, schema: { tags: ["transport"], summary: "Open haul requests that fit the driver's routes, and the driver's own hauls" } }, async (request) => {
-    const d = driverOf(request);
-    const me = deps.context().getActorUri(driverIdentifier(d.id)).href;
-    const mine = listRoutes(db, { driverId: d.id }).filter((r) => r.status === "active").map((r) => loadSnapshot(db, r));
-    const open = [];
-    const accepted = [];
-    for (const h of listHauls(db)) {
-      if (h.driverUri === me) accepted.push(serializeHaul(h));
-      if (h.status !== "open" || hasDeclined(db, h.uri, d.id)) continue;
-      const fits = mine.flatMap((r) => {
-        const span = spanOf(r.stops.map((s) => s.uri), h.fromUri, h.toUri);
-        if (!span) return [];
-        return r.departures
-          .filter((dep) => !dep.cancelled && fitsWindow(dep.departsAt, h.windowStart, h.windowEnd))
-          .filter((dep) => dep.legs.every((l) => l.leg < span.fromLeg || l.leg > span.toLeg || (l.remainingKg >= h.weightKg && l.remainingM3 >= h.volumeM3)))
-          .map((dep) => ({ route: r.uri, departure: dep.uri, departsAt: new Date(dep.departsAt).toISOString(), ...span }));
-      });
-      if (fits.length > 0) open.push({ ...serializeHaul(h), fits });
-    }
-    return { open, accepted };
+    const lists = driverHauls(deps, driverOf(request));
+    return {
+      open: lists.open.map(({ haul, fits }) => ({
+        ...serializeHaul(haul),
+        fits: fits.map((f) => ({ route: f.route, departure: f.departure, departsAt: new Date(f.departsAt).toISOString(), fromLeg: f.fromLeg, toLeg: f.toLeg })),
+      })),
+      accepted: lists.accepted.map(serializeHaul),
+    };
   });
 
   app.post(
@@ -207,71 +179,24 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
         body: Type.Object({ departure: Uri }, { additionalProperties: false }),
       },
     },
-    async (request) => {
-      const d = driverOf(request);
-      const h = findHaul(db, request.params.id);
-      if (!h) throw HttpProblem.of("notFound", `No haul request ${request.params.id}`);
-      const dep = findDeparture(db, request.body.departure);
-      if (!dep) throw HttpProblem.invalid("departure", "is not a departure known here");
-      const route = findRoute(db, dep.routeUri)!;
-      if (route.driverId !== d.id) throw HttpProblem.of("forbidden", "This departure belongs to another driver's route.");
-      if (route.status !== "active" || dep.cancelled) throw HttpProblem.of("conflict", "This departure is withdrawn.");
-      const span = spanOf(stopsOf(route).map((s) => s.uri), h.fromUri, h.toUri);
-      if (!span) throw HttpProblem.invalid("departure", "its route does not go from the haul's origin to its destination");
-      if (!fitsWindow(dep.departsAt, h.windowStart, h.windowEnd)) throw HttpProblem.invalid("departure", "leaves outside the haul's window");
-      if (h.status !== "open") throw HttpProblem.of("conflict", `The haul request is ${h.status}.`);
-      const me = deps.context().getActorUri(driverIdentifier(d.id)).href;
-      const event: HaulEventPayload = { type: "accept", haul: h.uri, departure: dep.uri, ...span };
-      const accepted = { ...h, status: "accepted" as const, driverUri: me, departureUri: dep.uri, fromLeg: span.fromLeg, toLeg: span.toLeg };
-      const activity = await prepareHaulEvent(deps.context(), accepted, event, driverIdentifier(d.id));
-      const load = { weightKg: h.weightKg, volumeM3: h.volumeM3 };
-      try {
-        const claimed = commitWithActivities(services, (emit) => {
-          // Both guarded UPDATEs in one transaction: a lost race changes nothing.
-          if (!claimHaul(db, h.id, { driverUri: me, departureUri: dep.uri, fromLeg: span.fromLeg, toLeg: span.toLeg })) return false;
-          if (!reserveLegs(db, dep.uri, span, load)) throw new CapacityShort();
-          emit(activity);
-          return true;
-        });
-        if (!claimed) throw HttpProblem.of("conflict", "The haul request was accepted by someone else meanwhile.");
-      } catch (error) {
-        if (error instanceof CapacityShort) {
-          throw HttpProblem.of("conflict", `Not enough capacity left on this departure for ${load.weightKg} kg / ${load.volumeM3} m³.`);
-        }
-        throw error;
-      }
-      void publishCapacity(deps.context(), route.uri).catch((err: unknown) => request.log.warn({ err }, "capacity update not sent"));
-      return serializeHaul(findHaul(db, h.id)!);
-    },
+    async (request) => serializeHaul(await acceptHaul(deps, driverOf(request), request.params.id, request.body.departure)),
   );
 
   app.post(
     "/api/driver/hauls/:id/decline",
     { ...driver, schema: { tags: ["transport"], summary: "Decline an open haul request (it stays open for other drivers)", params: IdParams } },
-    async (request) => {
-      const d = driverOf(request);
-      const h = findHaul(db, request.params.id);
-      if (!h) throw HttpProblem.of("notFound", `No haul request ${request.params.id}`);
-      if (h.status !== "open") throw HttpProblem.of("conflict", `The haul request is ${h.status}.`);
-      recordDecline(db, h.uri, d.id);
-      return { ...serializeHaul(h), declined: true };
-    },
+    async (request) => ({ ...serializeHaul(declineHaul(deps, driverOf(request), request.params.id)), declined: true }),
   );
 
   const driverStep = (type: "withdraw" | "picked_up" | "handed_over" | "delivered") => async (request: { params: { id: number }; body?: unknown; driver?: unknown }) => {
-    const d = driverOf(request as never);
-    const h = findHaul(db, request.params.id);
-    if (!h) throw HttpProblem.of("notFound", `No haul request ${request.params.id}`);
-    const me = deps.context().getActorUri(driverIdentifier(d.id)).href;
-    if (h.driverUri !== me) throw HttpProblem.of("forbidden", "This haul is carried by another driver (or nobody yet).");
     const body = (request.body ?? {}) as { quantity?: number; stop?: string };
-    const event: HaulEvent =
+    const event: DriverStep =
       type === "withdraw"
         ? { type }
         : type === "handed_over"
           ? { type, stop: body.stop! }
           : { type, quantity: body.quantity! };
-    return step(h, event, driverIdentifier(d.id));
+    return serializeHaul(await driverHaulStep(deps, driverOf(request as never), request.params.id, event));
   };
   const Quantity = Type.Object({ quantity: Type.Number({ minimum: 0 }) }, { additionalProperties: false });
   app.post("/api/driver/hauls/:id/withdraw", { ...driver, schema: { tags: ["transport"], summary: "Withdraw an acceptance: capacity is released and the request returns to the other drivers", params: IdParams } }, driverStep("withdraw"));
@@ -283,26 +208,9 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
   );
   app.post("/api/driver/hauls/:id/delivered", { ...driver, schema: { tags: ["transport"], summary: "Goods delivered (quantity)", params: IdParams, body: Quantity } }, driverStep("delivered"));
 
-  /** One step of a haul made here: state machine → local row (+ capacity) → activity to everyone concerned, in one transaction. */
-  async function step(h: HaulRow, event: HaulEvent, sender: string) {
-    const next = applyHaulEvent(stateOf(h), event);
-    if (!next.ok) throw HttpProblem.of("conflict", next.reason);
-    const payload: HaulEventPayload = { ...event, haul: h.uri };
-    const activity = await prepareHaulEvent(deps.context(), h, payload, sender);
-    let released: string | null = null;
-    commitWithActivities(services, (emit) => {
-      const current = findHaul(db, h.id)!;
-      if (current.status !== h.status) throw HttpProblem.of("conflict", "The haul changed meanwhile; try again.");
-      updateHaul(db, h.id, fieldsOf(next.state, event));
-      released = releaseIfCarriedHere(db, h, event);
-      emit(activity);
-    });
-    if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
-    return serializeHaul(findHaul(db, h.id)!);
-  }
+  const step = (h: HaulRow, event: HaulEvent, sender: string) => haulStep(deps, h, event, sender).then(serializeHaul);
 }
 
-class CapacityShort extends Error {}
 
 function dedupe(parties: Party[]): Party[] {
   return [...new Map(parties.map((p) => [p.id, p])).values()];

@@ -86,7 +86,9 @@ export function renderNetworkMap(data: MapData, labels: MapLabels): SafeHtml {
   const nodes = placed.map((c) => {
     const p = at.get(c.id);
     if (!p) return html``;
-    return html`<g class="community"><circle class="dot" cx="${p[0]}" cy="${p[1]}" r="7"><title>${c.name}</title></circle><text x="${p[0] + 10}" y="${p[1] + 4}">${c.name}</text></g>`;
+    // Labels near the right edge go to the left of the dot so they are not cut off.
+    const left = p[0] > WIDTH * 0.65;
+    return html`<g class="community"><circle class="dot" cx="${p[0]}" cy="${p[1]}" r="7"><title>${c.name}</title></circle><text x="${left ? p[0] - 10 : p[0] + 10}" y="${p[1] + 4}"${left ? html` text-anchor="end"` : ""}>${c.name}</text></g>`;
   });
 
   return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="map-title" class="network-map">

@@ -1,0 +1,163 @@
+import type { DriverRow, HaulRow } from "../db/schema/transport.js";
+import type { HaulEventPayload } from "../federation/mappers/haul.js";
+import { commitWithActivities } from "../federation/outbox.js";
+import type { HttpDeps } from "../http/types.js";
+import { HttpProblem } from "../lib/problem.js";
+import { spanOf } from "./capacity.js";
+import { driverIdentifier } from "./drivers.js";
+import { prepareHaulEvent, publishCapacity } from "./federate.js";
+import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
+import { applyHaulEvent, type HaulEvent } from "./hauls.js";
+import {
+  claimHaul,
+  findDeparture,
+  findHaul,
+  findRoute,
+  hasDeclined,
+  listHauls,
+  listRoutes,
+  loadSnapshot,
+  recordDecline,
+  reserveLegs,
+  stopsOf,
+  updateHaul,
+} from "./store.js";
+import { fitsWindow } from "./ways.js";
+
+/**
+ * What a driver does with haul requests, shared by the JSON API and the web
+ * pages: each function checks, changes the row and sends the activity in one
+ * transaction, and throws an HttpProblem when the rules refuse.
+ */
+
+export interface HaulFit {
+  readonly route: string;
+  readonly departure: string;
+  readonly departsAt: number;
+  readonly fromLeg: number;
+  readonly toLeg: number;
+}
+
+/** Open requests that fit one of the driver's departures (with room left), and the hauls the driver carries. */
+export function driverHauls(deps: HttpDeps, driver: DriverRow): { open: { haul: HaulRow; fits: HaulFit[] }[]; accepted: HaulRow[] } {
+  const { db } = deps.services;
+  const me = driverActor(deps, driver);
+  const mine = listRoutes(db, { driverId: driver.id })
+    .filter((r) => r.status === "active")
+    .map((r) => loadSnapshot(db, r));
+  const open: { haul: HaulRow; fits: HaulFit[] }[] = [];
+  const accepted: HaulRow[] = [];
+  for (const h of listHauls(db)) {
+    if (h.driverUri === me) accepted.push(h);
+    if (h.status !== "open" || hasDeclined(db, h.uri, driver.id)) continue;
+    const fits = mine.flatMap((r) => {
+      const span = spanOf(
+        r.stops.map((s) => s.uri),
+        h.fromUri,
+        h.toUri,
+      );
+      if (!span) return [];
+      return r.departures
+        .filter((dep) => !dep.cancelled && fitsWindow(dep.departsAt, h.windowStart, h.windowEnd))
+        .filter((dep) =>
+          dep.legs.every(
+            (l) => l.leg < span.fromLeg || l.leg > span.toLeg || (l.remainingKg >= h.weightKg && l.remainingM3 >= h.volumeM3),
+          ),
+        )
+        .map((dep) => ({ route: r.uri, departure: dep.uri, departsAt: dep.departsAt, ...span }));
+    });
+    if (fits.length > 0) open.push({ haul: h, fits });
+  }
+  return { open, accepted };
+}
+
+export function driverActor(deps: HttpDeps, driver: DriverRow): string {
+  return deps.context().getActorUri(driverIdentifier(driver.id)).href;
+}
+
+function loadHaul(deps: HttpDeps, id: number): HaulRow {
+  const h = findHaul(deps.services.db, id);
+  if (!h) throw HttpProblem.of("notFound", `No haul request ${id}`);
+  return h;
+}
+
+/** Accepts a haul on one of the driver's departures; capacity is reserved in the same transaction. */
+export async function acceptHaul(deps: HttpDeps, driver: DriverRow, haulId: number, departureUri: string): Promise<HaulRow> {
+  const { services } = deps;
+  const { db } = services;
+  const h = loadHaul(deps, haulId);
+  const dep = findDeparture(db, departureUri);
+  if (!dep) throw HttpProblem.invalid("departure", "is not a departure known here");
+  const route = findRoute(db, dep.routeUri);
+  if (!route || route.driverId !== driver.id) throw HttpProblem.of("forbidden", "This departure belongs to another driver's route.");
+  if (route.status !== "active" || dep.cancelled) throw HttpProblem.of("conflict", "This departure is withdrawn.");
+  const span = spanOf(
+    stopsOf(route).map((s) => s.uri),
+    h.fromUri,
+    h.toUri,
+  );
+  if (!span) throw HttpProblem.invalid("departure", "its route does not go from the haul's origin to its destination");
+  if (!fitsWindow(dep.departsAt, h.windowStart, h.windowEnd)) throw HttpProblem.invalid("departure", "leaves outside the haul's window");
+  if (h.status !== "open") throw HttpProblem.of("conflict", `The haul request is ${h.status}.`);
+  const me = driverActor(deps, driver);
+  const event: HaulEventPayload = { type: "accept", haul: h.uri, departure: dep.uri, ...span };
+  const accepted = { ...h, status: "accepted" as const, driverUri: me, departureUri: dep.uri, fromLeg: span.fromLeg, toLeg: span.toLeg };
+  const activity = await prepareHaulEvent(deps.context(), accepted, event, driverIdentifier(driver.id));
+  const load = { weightKg: h.weightKg, volumeM3: h.volumeM3 };
+  try {
+    const claimed = commitWithActivities(services, (emit) => {
+      // Both guarded UPDATEs in one transaction: a lost race changes nothing.
+      if (!claimHaul(db, h.id, { driverUri: me, departureUri: dep.uri, fromLeg: span.fromLeg, toLeg: span.toLeg })) return false;
+      if (!reserveLegs(db, dep.uri, span, load)) throw new CapacityShort();
+      emit(activity);
+      return true;
+    });
+    if (!claimed) throw HttpProblem.of("conflict", "The haul request was accepted by someone else meanwhile.");
+  } catch (error) {
+    if (error instanceof CapacityShort) {
+      throw HttpProblem.of("conflict", `Not enough capacity left on this departure for ${load.weightKg} kg / ${load.volumeM3} m³.`);
+    }
+    throw error;
+  }
+  void publishCapacity(deps.context(), route.uri).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
+  return loadHaul(deps, h.id);
+}
+
+/** Declines an open request for this driver only; it stays open for the others. */
+export function declineHaul(deps: HttpDeps, driver: DriverRow, haulId: number): HaulRow {
+  const h = loadHaul(deps, haulId);
+  if (h.status !== "open") throw HttpProblem.of("conflict", `The haul request is ${h.status}.`);
+  recordDecline(deps.services.db, h.uri, driver.id);
+  return h;
+}
+
+export type DriverStep = Extract<HaulEvent, { type: "withdraw" | "picked_up" | "handed_over" | "delivered" }>;
+
+/** A step of a haul the driver carries: withdraw, picked up, handed over, delivered. */
+export async function driverHaulStep(deps: HttpDeps, driver: DriverRow, haulId: number, event: DriverStep): Promise<HaulRow> {
+  const h = loadHaul(deps, haulId);
+  if (h.driverUri !== driverActor(deps, driver)) throw HttpProblem.of("forbidden", "This haul is carried by another driver (or nobody yet).");
+  return haulStep(deps, h, event, driverIdentifier(driver.id));
+}
+
+/** One step of a haul made here: state machine → local row (+ capacity) → activity to everyone concerned, in one transaction. */
+export async function haulStep(deps: HttpDeps, h: HaulRow, event: HaulEvent, sender: string): Promise<HaulRow> {
+  const { services } = deps;
+  const { db } = services;
+  const next = applyHaulEvent(stateOf(h), event);
+  if (!next.ok) throw HttpProblem.of("conflict", next.reason);
+  const payload: HaulEventPayload = { ...event, haul: h.uri };
+  const activity = await prepareHaulEvent(deps.context(), h, payload, sender);
+  let released: string | null = null;
+  commitWithActivities(services, (emit) => {
+    const current = findHaul(db, h.id);
+    if (current?.status !== h.status) throw HttpProblem.of("conflict", "The haul changed meanwhile; try again.");
+    updateHaul(db, h.id, fieldsOf(next.state, event));
+    released = releaseIfCarriedHere(db, h, event);
+    emit(activity);
+  });
+  if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
+  return loadHaul(deps, h.id);
+}
+
+class CapacityShort extends Error {}

@@ -1,0 +1,62 @@
+/**
+ * The dashboard's window on the exchange protocol (issue 6), as a small
+ * interface the exchange code implements: the pages only show what it
+ * returns and never invent data. Until it is wired, `noExchanges` answers
+ * with empty lists and the dashboard says so.
+ */
+
+export interface ExchangeLegView {
+  readonly from: string;
+  readonly to: string;
+  readonly driver: string | null;
+  readonly departsAt: number | null;
+}
+
+export interface ExchangeProposalView {
+  readonly id: string;
+  /** Where the answer form posts (the exchange code registers that route). */
+  readonly answerPath: string | null;
+  readonly resource: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly from: string;
+  readonly to: string;
+  readonly legs: readonly ExchangeLegView[];
+  /** The planning round's verification of the plan behind it. */
+  readonly verify: "verified" | "mismatch" | "unchecked";
+  readonly deadline: number | null;
+}
+
+export interface ExchangeAgreementView {
+  readonly id: string;
+  readonly resource: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly from: string;
+  readonly to: string;
+  /** proposed / agreed / in_transit / delivered / received / … as `src/exchange/state.ts` derives it. */
+  readonly status: string;
+  readonly shortfall: number;
+}
+
+export interface PlanningRoundView {
+  readonly running: boolean;
+  /** 0..1 while running. */
+  readonly progress: number | null;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  /** Where the "start a planning round" button posts; null when rounds cannot be started here. */
+  readonly startPath: string | null;
+}
+
+export interface ExchangeView {
+  proposalsAwaitingAnswer(): readonly ExchangeProposalView[];
+  agreementsInFlight(): readonly ExchangeAgreementView[];
+  planningRound(): PlanningRoundView | null;
+}
+
+export const noExchanges: ExchangeView = {
+  proposalsAwaitingAnswer: () => [],
+  agreementsInFlight: () => [],
+  planningRound: () => null,
+};
