@@ -9,8 +9,8 @@ import t from "tap";
  */
 const SRC = resolve(import.meta.dirname, "../src");
 const DOMAIN_FOLDERS = ["supply", "transport", "community", "exchange", "planning"];
-/** Adapter files inside domain folders: HTTP handlers, auth hooks and federation glue. */
-const ADAPTER = /(^|[-/])(http|auth|federate)[-.]|^http|driver-auth/;
+/** Adapter files inside domain folders: HTTP handlers, auth hooks, federation glue, and the actions (use cases) that HTTP handlers and pages share. */
+const ADAPTER = /(^|[-/])(http|auth|federate|actions)[-.]|^http|^actions\.ts$|driver-auth/;
 const FRAMEWORKS = /^(fastify|@fastify\/|@fedify\/)/;
 
 function files(dir: string): string[] {
