@@ -1,14 +1,13 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { HaulRow } from "../db/schema/transport.js";
-import { activityUri } from "../federation/context.js";
-import { type HaulEventPayload, type Party, toHaulOffer } from "../federation/mappers/haul.js";
-import { commitWithActivities, prepareActivity } from "../federation/outbox.js";
+import type { HaulEventPayload } from "../federation/mappers/haul.js";
+import { commitWithActivities } from "../federation/outbox.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
 import { spanOf } from "./capacity.js";
 import { driverIdentifier, driverOf, requireDriver } from "./drivers.js";
-import { haulAudience, prepareHaulEvent, publishCapacity } from "./federate.js";
+import { prepareHaulEvent, publishCapacity } from "./federate.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
 import { applyHaulEvent, type HaulEvent } from "./hauls.js";
 import {
@@ -16,9 +15,7 @@ import {
   findDeparture,
   findHaul,
   findRoute,
-  graphInput,
   hasDeclined,
-  insertHaul,
   listHauls,
   listRoutes,
   loadSnapshot,
@@ -27,7 +24,9 @@ import {
   stopsOf,
   updateHaul,
 } from "./store.js";
-import { fitsWindow, findWays } from "./ways.js";
+import { haulStepRecorded, haulStepSettled } from "./haul-observers.js";
+import { requestHaul } from "./request-haul.js";
+import { fitsWindow } from "./ways.js";
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Uri = Type.String({ minLength: 1, maxLength: 2048, format: "uri" });
@@ -70,60 +69,21 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
       if (end <= start) throw HttpProblem.invalid("window.end", "must be after window.start");
       if (end <= Date.now()) throw HttpProblem.invalid("window.end", "is in the past");
       if (b.from === b.to) throw HttpProblem.invalid("to", "must differ from from");
-      const load = { weightKg: b.weightKg, volumeM3: b.volumeM3 ?? 0 };
-      const { routes, departures } = graphInput(db);
-      const ways = findWays(routes, departures, { from: b.from, to: b.to, start, end, load });
-      if (ways.length === 0) {
-        throw HttpProblem.of("unprocessable", `No known departure carries ${load.weightKg} kg from ${b.from} to ${b.to} within the window`, {
-          errors: [{ name: "to", reason: "no possible way in the route graph" }],
-        });
-      }
-      const drivers = new Map<string, Party>();
-      for (const w of ways) {
-        const r = findRoute(db, w.route)!;
-        drivers.set(r.driverUri, { id: r.driverUri, inbox: r.driverInbox, sharedInbox: null });
-      }
-      const stops = new Map(routes.length ? listRoutes(db).flatMap((r) => stopsOf(r)).map((s) => [s.uri, s]) : []);
-      const parties = [b.from, b.to, self()].map((uri) => stops.get(uri)).filter((s) => s?.inbox);
-      const row: Omit<HaulRow, "id" | "createdAt" | "updatedAt"> = {
-        uri: new URL(`/hauls/${crypto.randomUUID()}`, config.origin).href,
-        requesterUri: self(),
-        fromUri: b.from,
-        toUri: b.to,
+      const result = await requestHaul(deps.context(), {
         resource: b.resource,
         quantity: b.quantity,
         unit: b.unit,
-        weightKg: load.weightKg,
-        volumeM3: load.volumeM3,
-        windowStart: start,
-        windowEnd: end,
+        weightKg: b.weightKg,
+        volumeM3: b.volumeM3,
+        from: b.from,
+        to: b.to,
+        window: { start, end },
         reason: b.reason ?? null,
-        status: "open",
-        driversJson: JSON.stringify([...drivers.values()]),
-        partiesJson: JSON.stringify(dedupe(parties.map((s) => ({ id: s!.uri, inbox: s!.inbox!, sharedInbox: s!.sharedInbox })))),
-        driverUri: null,
-        departureUri: null,
-        fromLeg: null,
-        toLeg: null,
-        pickedUp: null,
-        delivered: null,
-        received: null,
-        difference: null,
-        handedOverJson: "[]",
-        flag: null,
-      };
-      const ctx = deps.context();
-      const preview = { ...row, id: 0, createdAt: Date.now(), updatedAt: Date.now() };
-      const audience = haulAudience(ctx, preview, self());
-      const offer = await prepareActivity(ctx, toHaulOffer(preview, activityUri(config.origin, crypto.randomUUID()), audience.map((a) => a.id)), {
-        sender: config.handle,
-        audience: { followers: false, actors: audience },
       });
-      const saved = commitWithActivities(services, (emit) => {
-        const h = insertHaul(db, row);
-        emit(offer);
-        return h;
-      });
+      if (!result.ok) {
+        throw HttpProblem.of("unprocessable", result.reason, { errors: [{ name: "to", reason: "no possible way in the route graph" }] });
+      }
+      const { haul: saved, ways } = result;
       return reply.status(201).send({ ...serializeHaul(saved), ways });
     },
   );
@@ -230,6 +190,7 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
           if (!claimHaul(db, h.id, { driverUri: me, departureUri: dep.uri, fromLeg: span.fromLeg, toLeg: span.toLeg })) return false;
           if (!reserveLegs(db, dep.uri, span, load)) throw new CapacityShort();
           emit(activity);
+          haulStepRecorded(db, { haul: h, event, activityId: activity.id, actor: me });
           return true;
         });
         if (!claimed) throw HttpProblem.of("conflict", "The haul request was accepted by someone else meanwhile.");
@@ -240,6 +201,7 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
         throw error;
       }
       void publishCapacity(deps.context(), route.uri).catch((err: unknown) => request.log.warn({ err }, "capacity update not sent"));
+      await haulStepSettled(deps.context(), { haul: h, event, activityId: activity.id, actor: me });
       return serializeHaul(findHaul(db, h.id)!);
     },
   );
@@ -282,30 +244,32 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
   );
   app.post("/api/driver/hauls/:id/delivered", { ...driver, schema: { tags: ["transport"], summary: "Goods delivered (quantity)", params: IdParams, body: Quantity } }, driverStep("delivered"));
 
-  /** One step of a haul made here: state machine → local row (+ capacity) → activity to everyone concerned, in one transaction. */
-  async function step(h: HaulRow, event: HaulEvent, sender: string) {
-    const next = applyHaulEvent(stateOf(h), event);
-    if (!next.ok) throw HttpProblem.of("conflict", next.reason);
-    const payload: HaulEventPayload = { ...event, haul: h.uri };
-    const activity = await prepareHaulEvent(deps.context(), h, payload, sender);
-    let released: string | null = null;
-    commitWithActivities(services, (emit) => {
-      const current = findHaul(db, h.id)!;
-      if (current.status !== h.status) throw HttpProblem.of("conflict", "The haul changed meanwhile; try again.");
-      updateHaul(db, h.id, fieldsOf(next.state, event));
-      released = releaseIfCarriedHere(db, h, event);
-      emit(activity);
-    });
-    if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
-    return serializeHaul(findHaul(db, h.id)!);
-  }
+  const step = (h: HaulRow, event: HaulEvent, sender: string) => haulStep(deps, h, event, sender);
+}
+
+/** One step of a haul made here: state machine → local row (+ capacity) → activity to everyone concerned, in one transaction. */
+export async function haulStep(deps: HttpDeps, h: HaulRow, event: HaulEvent, sender: string) {
+  const { services } = deps;
+  const { db } = services;
+  const next = applyHaulEvent(stateOf(h), event);
+  if (!next.ok) throw HttpProblem.of("conflict", next.reason);
+  const payload: HaulEventPayload = { ...event, haul: h.uri };
+  const activity = await prepareHaulEvent(deps.context(), h, payload, sender);
+  let released: string | null = null;
+  commitWithActivities(services, (emit) => {
+    const current = findHaul(db, h.id)!;
+    if (current.status !== h.status) throw HttpProblem.of("conflict", "The haul changed meanwhile; try again.");
+    updateHaul(db, h.id, fieldsOf(next.state, event));
+    released = releaseIfCarriedHere(db, h, event);
+    emit(activity);
+    haulStepRecorded(db, { haul: h, event: payload, activityId: activity.id, actor: deps.context().getActorUri(sender).href });
+  });
+  if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
+  await haulStepSettled(deps.context(), { haul: h, event: payload, activityId: activity.id, actor: deps.context().getActorUri(sender).href });
+  return serializeHaul(findHaul(db, h.id)!);
 }
 
 class CapacityShort extends Error {}
-
-function dedupe(parties: Party[]): Party[] {
-  return [...new Map(parties.map((p) => [p.id, p])).values()];
-}
 
 export function serializeHaul(h: HaulRow) {
   return {

@@ -3,6 +3,7 @@ import { type Accept, type Create, type Delete, type Note, type Offer, Proposal,
 import { inTransaction } from "../../db/client.js";
 import { followRoutePeers, publishCapacity } from "../../transport/federate.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
+import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
 import { findHaulByUri, findRoute, haulsOnRoute, insertHaul, saveRoute, updateHaul, withdrawRoute } from "../../transport/store.js";
 import type { NodeServices } from "../context.js";
@@ -126,6 +127,7 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   }
   const next = applyHaulEvent(stateOf(haul), event);
   let released: string | null = null;
+  let observed: HaulStep | null = null;
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: activity.id!.href, actor, type: `Haul:${event.type}` })) return;
     if (!next.ok) {
@@ -138,8 +140,11 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
         : {};
     updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
     released = releaseIfCarriedHere(db, haul, event);
+    observed = { haul, event, activityId: activity.id!.href, actor };
+    haulStepRecorded(db, observed);
   });
   if (released) await publishCapacity(ctx, released);
+  if (observed) await haulStepSettled(ctx, observed);
   return true;
 }
 
