@@ -21,6 +21,7 @@ export function partyOf(self: string, supplier: string, receiver: string): Party
 export function checkAnswerRequest(view: ExchangeView, req: AnswerRequest, now: Date): AnswerRefusal | null {
   const party = partyOf(req.self, req.supplier, req.receiver);
   if (!party || !view.proposal) return { status: "forbidden", detail: "Only the supplier or the receiver of an exchange answers it." };
+  if (view.status === "lapsed") return { status: "conflict", detail: `The deadline to answer (${view.proposal.deadline}) has passed; the proposal lapsed.` };
   if (view.status !== "proposed") return { status: "conflict", detail: `The exchange is ${view.status}; it can no longer be answered.` };
   if (now.toISOString() > view.proposal.deadline) return { status: "conflict", detail: `The deadline to answer (${view.proposal.deadline}) has passed.` };
   if (view.answers[party] !== null) return { status: "conflict", detail: `The ${party} has already answered (${view.answers[party]!.answer}).` };

@@ -1,6 +1,8 @@
 import type { Community } from "../community/service.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { observeHauls } from "../transport/haul-observers.js";
+import { Type } from "@fastify/type-provider-typebox";
+import { catchUp, ownEvents } from "./catch-up.js";
 import { recordHaulStep } from "./haul-link.js";
 import { registerExchangeRoutes } from "./http.js";
 import { reconcile } from "./reconcile.js";
@@ -29,7 +31,30 @@ export function registerExchange(app: App, deps: HttpDeps, community: Community)
       if (OPEN.has(status) || status === "lapsed" || status === "rejected" || status === "cancelled") await reconcile(ctx, row.uri);
     }
   };
-  const timer = setInterval(() => void sweep().catch((err: unknown) => deps.services.log.error({ err }, "exchange sweep failed")), TIMER_MS);
+  app.get(
+    "/exchange-events",
+    {
+      schema: {
+        tags: ["exchange"],
+        summary: "Public: the exchange events this community made (for parties catching up after downtime)",
+        querystring: Type.Object(
+          { exchange: Type.Optional(Type.String({ maxLength: 2048 })), party: Type.Optional(Type.String({ maxLength: 2048 })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => ownEvents(deps.context(), request.query),
+  );
+  let sweeps = 0;
+  const runCatchUp = () => void catchUp(deps.context()).catch((err: unknown) => deps.services.log.warn({ err }, "exchange catch-up failed"));
+  // Shortly after start (a node that was down asks what it missed), then every ~5 minutes.
+  const first = setTimeout(runCatchUp, 3_000);
+  first.unref();
+  app.addHook("onClose", async () => clearTimeout(first));
+  const timer = setInterval(() => {
+    void sweep().catch((err: unknown) => deps.services.log.error({ err }, "exchange sweep failed"));
+    if (++sweeps % 10 === 0) runCatchUp();
+  }, TIMER_MS);
   timer.unref();
   app.addHook("onClose", async () => clearInterval(timer));
 }
