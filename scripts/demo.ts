@@ -151,8 +151,11 @@ async function main() {
   if (toD) await receive(d, toD, 20);
   for (const x of [toC, toD].filter(Boolean)) {
     for (const node of nodes) {
-      const v = await json(node, "/api/exchanges").then((l) => l.items.find((e: any) => e.id === x.id));
-      if (v) console.log(`    ${node.handle.padEnd(6)} sees ${x.id}: ${v.status}, agreed ${v.agreedQuantity}, received ${v.received}, shortfall ${v.shortfall}`);
+      const v = await until(`${node.handle} to hear of the receipt`, async () => {
+        const e = await json(node, "/api/exchanges").then((l) => l.items.find((e: any) => e.id === x.id));
+        return e === undefined ? { absent: true } : e.status === "received" ? e : null;
+      }).catch(() => null);
+      if (v && !v.absent) console.log(`    ${node.handle.padEnd(6)} sees ${x.id}: ${v.status}, agreed ${v.agreedQuantity}, received ${v.received}, shortfall ${v.shortfall}`);
     }
   }
   await until("A's offer to be republished", async () => (await json(a, `/api/offers/${offer.id}`)).quantity === 20);
