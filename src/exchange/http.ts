@@ -16,10 +16,13 @@ import { problemDigest } from "./round.js";
 import { type PublishedRound, runRound, verifyRound } from "./rounds.js";
 import { eventsOf, findReservation, findRound, listExchanges, reserve, reservedOn, viewOf } from "./store.js";
 
+/** Ratification votes about exchange answers carry this ref kind. */
+export const RATIFICATION_KIND = "exchange-answer";
+
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9-]+$" }) });
 
 /** Rounds, exchange proposals and their answers; the public round documents. */
-export function registerExchangeRoutes(app: App, deps: HttpDeps, _community: Community): void {
+export function registerExchangeRoutes(app: App, deps: HttpDeps, community: Community): void {
   const { services } = deps;
   const { db, config } = services;
   const admin = { preHandler: requireAdmin(db) };
@@ -103,7 +106,10 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, _community: Com
         body: Type.Optional(Type.Object({ quantity: Type.Optional(Type.Number({ exclusiveMinimum: 0 })) }, { additionalProperties: false })),
       },
     },
-    async (request) => answer(load(request.params.id), "accept", request.body?.quantity, undefined),
+    async (request, reply) => {
+      const result = await answer(load(request.params.id), "accept", request.body?.quantity, undefined, false);
+      return "awaiting" in result ? reply.status(202).send(result) : result;
+    },
   );
 
   app.post(
@@ -117,7 +123,7 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, _community: Com
         body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
       },
     },
-    async (request) => answer(load(request.params.id), "reject", undefined, request.body.reason),
+    async (request) => answer(load(request.params.id), "reject", undefined, request.body.reason, false),
   );
 
   app.post(
@@ -165,7 +171,20 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, _community: Com
     },
   );
 
-  async function answer(row: ExchangeRow, kind: "accept" | "reject", quantity: number | undefined, reason: string | undefined) {
+  // A ratification vote's close answers the proposal: accept if ratified, else reject with the outcome.
+  community.hooks.register(RATIFICATION_KIND, async (result) => {
+    const { exchange, quantity } = JSON.parse(result.ref.id) as { exchange: string; quantity: number };
+    const row = listExchanges(db).find((x) => x.uri === exchange);
+    if (!row) return;
+    try {
+      if (result.outcome === "ratified") await answer(row, "accept", quantity, undefined, true);
+      else await answer(row, "reject", undefined, `the assembly did not ratify this commitment (${result.outcome})`, true);
+    } catch (err) {
+      services.log.warn({ err, exchange }, "could not answer after the ratification vote");
+    }
+  });
+
+  async function answer(row: ExchangeRow, kind: "accept" | "reject", quantity: number | undefined, reason: string | undefined, ratified: boolean) {
     const me = selfUri(ctx());
     const now = new Date();
     const view = viewOf(db, row.uri, now);
@@ -184,7 +203,17 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, _community: Com
         direction: party === "supplier" ? "outgoing" : "incoming",
         counterpart: party === "supplier" ? row.receiver : row.supplier,
       });
-      const allowed = checkAnswer({ isCoordinator: true, need, vote: null, answer: kind });
+      if (need.needed && !ratified) {
+        // The community's policy says the assembly decides: open the vote; its close answers (hook below).
+        const ref = { kind: RATIFICATION_KIND, id: JSON.stringify({ exchange: row.uri, quantity: q }) };
+        const { vote } = community.requestRatification(
+          { resource: facts.resource, quantity: q, unit: row.unit, direction: party === "supplier" ? "outgoing" : "incoming", counterpart: party === "supplier" ? row.receiver : row.supplier },
+          ref,
+          null,
+        );
+        return { awaiting: "ratification", vote: vote?.id ?? null, reasons: need.reasons, exchange: row.uri };
+      }
+      const allowed = checkAnswer({ isCoordinator: true, need, vote: ratified ? { closed: true, outcome: "ratified" } : null, answer: kind });
       if (!allowed.ok) throw HttpProblem.of("conflict", allowed.reason);
     }
     let free = Infinity;
@@ -196,7 +225,7 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, _community: Com
         if (kind !== "accept" || party !== "supplier") return true;
         // The check and the reservation in the same transaction as the Accept: no surplus promised twice.
         const offer = ownItem(row.offerUri);
-        if (!offer || offer.status !== "active") {
+        if (offer?.status !== "active") {
           free = 0;
           return false;
         }

@@ -5,7 +5,7 @@
  * The standard parts (Agreement, Commitment, Measure, content) are there so
  * other software can show what is going on.
  */
-import { Accept, Activity, Agreement, Commitment, Create, Measure, Offer, PropertyValue, Reject, Undo } from "@fedify/vocab";
+import { Accept, type Activity, Agreement, Commitment, Create, Measure, Offer, PropertyValue, Reject, Undo } from "@fedify/vocab";
 import { parseDecimal } from "@fedify/vocab-runtime";
 import { Temporal } from "@js-temporal/polyfill";
 import type { ExchangeEvent, ProposalFacts } from "../../exchange/state.js";
