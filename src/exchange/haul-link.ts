@@ -20,6 +20,8 @@ export function exchangeEventOfHaul(db: Db, step: HaulStep, at: string): { excha
   switch (event.type) {
     case "accept":
       return leg ? { exchange: exchange.uri, event: { ...base, kind: "haulAccepted", leg: leg.id, driver: step.actor, departure: event.departure ?? "" } } : null;
+    case "decline":
+      return leg ? { exchange: exchange.uri, event: { ...base, kind: "haulDeclined", leg: leg.id, driver: step.actor, reason: "declined by the driver" } } : null;
     case "withdraw":
       return leg ? { exchange: exchange.uri, event: { ...base, kind: "haulDeclined", leg: leg.id, driver: step.actor, reason: "withdrawn by the driver" } } : null;
     case "picked_up":

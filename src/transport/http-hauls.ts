@@ -214,8 +214,11 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
       const h = findHaul(db, request.params.id);
       if (!h) throw HttpProblem.of("notFound", `No haul request ${request.params.id}`);
       if (h.status !== "open") throw HttpProblem.of("conflict", `The haul request is ${h.status}.`);
+      if (hasDeclined(db, h.uri, d.id)) return { ...serializeHaul(h), declined: true };
       recordDecline(db, h.uri, d.id);
-      return { ...serializeHaul(h), declined: true };
+      // Told to everyone concerned, so the requester can plan the leg with another driver or departure.
+      await haulStep(deps, h, { type: "decline" }, driverIdentifier(d.id));
+      return { ...serializeHaul(findHaul(db, h.id)!), declined: true };
     },
   );
 

@@ -149,7 +149,7 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
 }
 
 function mayMake(haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string }, e: HaulEventPayload, actor: string): boolean {
-  if (e.type === "accept") return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
+  if (e.type === "accept" || e.type === "decline") return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
   if (e.type === "received") return haul.toUri === actor;
   if (e.type === "cancel") return haul.requesterUri === actor;
   return haul.driverUri === actor;
