@@ -405,11 +405,10 @@ t.test("planned exchange across four communities and two drivers", async (t) => 
     const [declinerApi, otherApi, other] = planned === dana.actor ? [danaApi, ezioApi, ezio] : [ezioApi, danaApi, dana];
     const offered = await eventually(async () => (await declinerApi("/api/driver/hauls").then((r) => r.json())).open.find((h: any) => h.reason === veg.uri), "the planned driver to get the haul");
     t.equal((await declinerApi(`/api/driver/hauls/${offered.id}/decline`, { method: "POST" })).status, 200, "the planned driver declines");
-    // Checked at the proposer (which plans the legs) and the receiver.
-    for (const node of [b, c]) await until(node, veg.uri, (x) => x.legs[0].declinedBy.includes(planned), "the decline is recorded on the leg");
+    for (const node of [a, b, c]) await until(node, veg.uri, (x) => x.legs[0].declinedBy.includes(planned), "the decline is recorded on the leg");
     const alt = await eventually(async () => (await otherApi("/api/driver/hauls").then((r) => r.json())).open.find((h: any) => h.reason === veg.uri), "the other driver to have the haul");
     t.equal((await otherApi(`/api/driver/hauls/${alt.id}/accept`, { method: "POST", json: { departure: alt.fits[0].departure } })).status, 200, "another driver takes the leg");
-    for (const node of [b, c]) {
+    for (const node of [a, b, c]) {
       const x = await until(node, veg.uri, (x) => x.legs[0].driver === other.actor, "the leg has its new driver");
       t.equal(x.status, "agreed", `${node.handle}: still agreed`);
       t.equal(x.history.filter((h: any) => h.event.kind === "answered").length, 2, `${node.handle}: nobody was asked again`);

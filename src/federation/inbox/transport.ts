@@ -119,7 +119,9 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   if (event === null) return false;
   const { db, log } = ctx.data;
   const haul = findHaulByUri(db, event.haul);
-  if (!haul || activity.id === null || activity.actorId === null) return true;
+  if (activity.id === null || activity.actorId === null) return true;
+  // A step can overtake its request (they travel under different senders): throwing makes Fedify retry later.
+  if (!haul) throw new Error(`haul ${event.haul} not known yet; the step will be retried`);
   const actor = activity.actorId.href;
   if (!mayMake(haul, event, actor)) {
     log.warn({ activity: activity.id.href, actor }, "ignored a haul step from an actor not entitled to it");
