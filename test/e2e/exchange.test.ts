@@ -323,6 +323,40 @@ t.test("planned exchange across four communities and two drivers", async (t) => 
     await until(a, exAD2, (x) => x.reservation.status === "released", "A's reservation released");
   });
 
+  await t.test("a driver's decline: the leg goes to another driver without asking the communities again", async (t) => {
+    // Ezio now also runs B → A → C, so the A → C leg has two candidate drivers.
+    t.equal((await ezioApi("/api/driver/routes", { method: "POST", json: route([b.actorUrl, a.actorUrl, c.actorUrl], 310) })).status, 201);
+    await eventually(async () => (await b.getJson("/api/route-graph")).edges.length === 6, "B to know Ezio's second route");
+    await item(a, "offers", { resource: "vegetables", quantity: 10, availableFrom: future(0), availableUntil: future(10), pickup: place });
+    await item(c, "needs", { resource: "vegetables", quantity: 10, priority: "important", neededBy: future(10), delivery: place });
+    await eventually(async () => (await b.getJson("/api/network/needs")).items.filter((i: any) => i.resource.uri.endsWith("/vegetables")).length === 1, "B to see C's need");
+    await eventually(async () => (await b.getJson("/api/network/offers")).items.filter((i: any) => i.resource.uri.endsWith("/vegetables")).length === 1, "B to see A's vegetables");
+    const round = await (await b.api("/api/rounds", { method: "POST", json: { answerSeconds: 3600 } })).json();
+    let veg: any = null;
+    for (const uri of round.exchanges) {
+      const x = await exchangeAt(b, uri);
+      if (x?.proposal.resource.endsWith("/vegetables")) veg = x;
+    }
+    t.ok(veg, "a vegetables proposal A → C");
+    await until(a, veg.uri, () => true, "A has it");
+    await until(c, veg.uri, () => true, "C has it");
+    t.equal((await a.api(`/api/exchanges/${veg.id}/accept`, { method: "POST", json: {} })).status, 200);
+    t.equal((await c.api(`/api/exchanges/${veg.id}/accept`, { method: "POST", json: {} })).status, 200);
+    await until(b, veg.uri, (x) => x.status === "agreed", "agreed");
+    const planned = veg.proposal.legs[0].driver as string;
+    const [declinerApi, otherApi, other] = planned === dana.actor ? [danaApi, ezioApi, ezio] : [ezioApi, danaApi, dana];
+    const offered = await eventually(async () => (await declinerApi("/api/driver/hauls").then((r) => r.json())).open.find((h: any) => h.reason === veg.uri), "the planned driver to get the haul");
+    t.equal((await declinerApi(`/api/driver/hauls/${offered.id}/decline`, { method: "POST" })).status, 200, "the planned driver declines");
+    for (const node of [a, b, c]) await until(node, veg.uri, (x) => x.legs[0].declinedBy.includes(planned), "the decline is recorded on the leg");
+    const alt = await eventually(async () => (await otherApi("/api/driver/hauls").then((r) => r.json())).open.find((h: any) => h.reason === veg.uri), "the other driver to have the haul");
+    t.equal((await otherApi(`/api/driver/hauls/${alt.id}/accept`, { method: "POST", json: { departure: alt.fits[0].departure } })).status, 200, "another driver takes the leg");
+    for (const node of [a, b, c]) {
+      const x = await until(node, veg.uri, (x) => x.legs[0].driver === other.actor, "the leg has its new driver");
+      t.equal(x.status, "agreed", `${node.handle}: still agreed`);
+      t.equal(x.history.filter((h: any) => h.event.kind === "answered").length, 2, `${node.handle}: nobody was asked again`);
+    }
+  });
+
   await t.test("verify recomputes a round; a tampered plan is detected", async (t) => {
     const ok = await c.api("/api/rounds/verify", { method: "POST", json: { url: round1.url } });
     t.match(await ok.json(), { ok: true }, "C recomputes B's round and agrees");
@@ -379,40 +413,6 @@ t.test("planned exchange across four communities and two drivers", async (t) => 
     t.equal(x.answers.supplier.answer, "accept");
     t.equal((await d.api(`/api/exchanges/${timber.id}/accept`, { method: "POST", json: {} })).status, 200, "D answers once back");
     await until(b, timber.uri, (x) => x.status === "agreed", "agreed");
-  });
-
-  await t.test("a driver's decline: the leg goes to another driver without asking the communities again", async (t) => {
-    // Ezio now also runs B → A → C, so the A → C leg has two candidate drivers.
-    t.equal((await ezioApi("/api/driver/routes", { method: "POST", json: route([b.actorUrl, a.actorUrl, c.actorUrl], 310) })).status, 201);
-    await eventually(async () => (await b.getJson("/api/route-graph")).edges.length === 6, "B to know Ezio's second route");
-    await item(a, "offers", { resource: "vegetables", quantity: 10, availableFrom: future(0), availableUntil: future(10), pickup: place });
-    await item(c, "needs", { resource: "vegetables", quantity: 10, priority: "important", neededBy: future(10), delivery: place });
-    await eventually(async () => (await b.getJson("/api/network/needs")).items.filter((i: any) => i.resource.uri.endsWith("/vegetables")).length === 1, "B to see C's need");
-    await eventually(async () => (await b.getJson("/api/network/offers")).items.filter((i: any) => i.resource.uri.endsWith("/vegetables")).length === 1, "B to see A's vegetables");
-    const round = await (await b.api("/api/rounds", { method: "POST", json: { answerSeconds: 3600 } })).json();
-    let veg: any = null;
-    for (const uri of round.exchanges) {
-      const x = await exchangeAt(b, uri);
-      if (x?.proposal.resource.endsWith("/vegetables")) veg = x;
-    }
-    t.ok(veg, "a vegetables proposal A → C");
-    await until(a, veg.uri, () => true, "A has it");
-    await until(c, veg.uri, () => true, "C has it");
-    t.equal((await a.api(`/api/exchanges/${veg.id}/accept`, { method: "POST", json: {} })).status, 200);
-    t.equal((await c.api(`/api/exchanges/${veg.id}/accept`, { method: "POST", json: {} })).status, 200);
-    await until(b, veg.uri, (x) => x.status === "agreed", "agreed");
-    const planned = veg.proposal.legs[0].driver as string;
-    const [declinerApi, otherApi, other] = planned === dana.actor ? [danaApi, ezioApi, ezio] : [ezioApi, danaApi, dana];
-    const offered = await eventually(async () => (await declinerApi("/api/driver/hauls").then((r) => r.json())).open.find((h: any) => h.reason === veg.uri), "the planned driver to get the haul");
-    t.equal((await declinerApi(`/api/driver/hauls/${offered.id}/decline`, { method: "POST" })).status, 200, "the planned driver declines");
-    for (const node of [a, b, c]) await until(node, veg.uri, (x) => x.legs[0].declinedBy.includes(planned), "the decline is recorded on the leg");
-    const alt = await eventually(async () => (await otherApi("/api/driver/hauls").then((r) => r.json())).open.find((h: any) => h.reason === veg.uri), "the other driver to have the haul");
-    t.equal((await otherApi(`/api/driver/hauls/${alt.id}/accept`, { method: "POST", json: { departure: alt.fits[0].departure } })).status, 200, "another driver takes the leg");
-    for (const node of [a, b, c]) {
-      const x = await until(node, veg.uri, (x) => x.legs[0].driver === other.actor, "the leg has its new driver");
-      t.equal(x.status, "agreed", `${node.handle}: still agreed`);
-      t.equal(x.history.filter((h: any) => h.event.kind === "answered").length, 2, `${node.handle}: nobody was asked again`);
-    }
   });
 
   await t.test("no market: no price, money, balance, debt or credit anywhere on the wire", async (t) => {
