@@ -23,6 +23,7 @@ import { registerErrorHandling } from "./http/errors.js";
 import type { App, HttpDeps } from "./http/types.js";
 import { registerNetworkRoutes } from "./network/http.js";
 import { registerCommunityRoutes } from "./community/http.js";
+import { registerExchange } from "./exchange/register.js";
 import type { Community } from "./community/service.js";
 import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
 import { registerHaulRoutes } from "./transport/http-hauls.js";
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerSupplyRoutes(app, deps);
   registerNetworkViewRoutes(app, deps);
   const community = registerCommunityRoutes(app, deps);
+  registerExchange(app, deps, community);
   await registerWebPages(app, deps, { community });
 
   const queueStop = new AbortController();

@@ -6,6 +6,7 @@ import { HttpProblem } from "../lib/problem.js";
 import { spanOf } from "./capacity.js";
 import { driverIdentifier } from "./drivers.js";
 import { prepareHaulEvent, publishCapacity } from "./federate.js";
+import { haulStepRecorded, haulStepSettled } from "./haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
 import { applyHaulEvent, type HaulEvent } from "./hauls.js";
 import {
@@ -110,6 +111,7 @@ export async function acceptHaul(deps: HttpDeps, driver: DriverRow, haulId: numb
       if (!claimHaul(db, h.id, { driverUri: me, departureUri: dep.uri, fromLeg: span.fromLeg, toLeg: span.toLeg })) return false;
       if (!reserveLegs(db, dep.uri, span, load)) throw new CapacityShort();
       emit(activity);
+      haulStepRecorded(db, { haul: h, event, activityId: activity.id, actor: me });
       return true;
     });
     if (!claimed) throw HttpProblem.of("conflict", "The haul request was accepted by someone else meanwhile.");
@@ -120,15 +122,21 @@ export async function acceptHaul(deps: HttpDeps, driver: DriverRow, haulId: numb
     throw error;
   }
   void publishCapacity(deps.context(), route.uri).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
+  await haulStepSettled(deps.context(), { haul: h, event, activityId: activity.id, actor: me });
   return loadHaul(deps, h.id);
 }
 
-/** Declines an open request for this driver only; it stays open for the others. */
-export function declineHaul(deps: HttpDeps, driver: DriverRow, haulId: number): HaulRow {
+/**
+ * Declines an open request for this driver only; it stays open for the
+ * others, and everyone concerned hears of it, so the requester can plan the
+ * leg with another driver or departure.
+ */
+export async function declineHaul(deps: HttpDeps, driver: DriverRow, haulId: number): Promise<HaulRow> {
   const h = loadHaul(deps, haulId);
   if (h.status !== "open") throw HttpProblem.of("conflict", `The haul request is ${h.status}.`);
+  if (hasDeclined(deps.services.db, h.uri, driver.id)) return h;
   recordDecline(deps.services.db, h.uri, driver.id);
-  return h;
+  return haulStep(deps, h, { type: "decline" }, driverIdentifier(driver.id));
 }
 
 export type DriverStep = Extract<HaulEvent, { type: "withdraw" | "picked_up" | "handed_over" | "delivered" }>;
@@ -155,8 +163,10 @@ export async function haulStep(deps: HttpDeps, h: HaulRow, event: HaulEvent, sen
     updateHaul(db, h.id, fieldsOf(next.state, event));
     released = releaseIfCarriedHere(db, h, event);
     emit(activity);
+    haulStepRecorded(db, { haul: h, event: payload, activityId: activity.id, actor: deps.context().getActorUri(sender).href });
   });
   if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
+  await haulStepSettled(deps.context(), { haul: h, event: payload, activityId: activity.id, actor: deps.context().getActorUri(sender).href });
   return loadHaul(deps, h.id);
 }
 

@@ -21,6 +21,8 @@ export interface HaulState {
 
 export type HaulEvent =
   | { readonly type: "accept" }
+  /** A candidate driver says no: the request stays open for the others; the requester hears of it. */
+  | { readonly type: "decline" }
   | { readonly type: "withdraw" }
   | { readonly type: "cancel" }
   | { readonly type: "picked_up"; readonly quantity: number }
@@ -32,6 +34,7 @@ export type Transition = { readonly ok: true; readonly state: HaulState } | { re
 
 const ALLOWED: Record<HaulEvent["type"], readonly HaulStatus[]> = {
   accept: ["open"],
+  decline: ["open"],
   withdraw: ["accepted"],
   cancel: ["open", "accepted"],
   picked_up: ["accepted"],
@@ -52,6 +55,8 @@ export function applyHaulEvent(state: HaulState, event: HaulEvent): Transition {
   switch (event.type) {
     case "accept":
       return ok({ ...state, status: "accepted" });
+    case "decline":
+      return ok(state);
     case "withdraw":
       return ok({ ...state, status: "open" });
     case "cancel":

@@ -1,17 +1,13 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { HaulRow } from "../db/schema/transport.js";
-import { activityUri } from "../federation/context.js";
-import { type Party, toHaulOffer } from "../federation/mappers/haul.js";
-import { commitWithActivities, prepareActivity } from "../federation/outbox.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
 import { driverOf, requireDriver } from "./driver-auth.js";
-import { haulAudience } from "./federate.js";
 import { acceptHaul, declineHaul, driverHauls, driverHaulStep, type DriverStep, haulStep } from "./haul-actions.js";
 import type { HaulEvent } from "./hauls.js";
-import { findHaul, findRoute, graphInput, insertHaul, listHauls, listRoutes, stopsOf } from "./store.js";
-import { findWays } from "./ways.js";
+import { findHaul, listHauls } from "./store.js";
+import { requestHaul } from "./request-haul.js";
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Uri = Type.String({ minLength: 1, maxLength: 2048, format: "uri" });
@@ -54,60 +50,21 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
       if (end <= start) throw HttpProblem.invalid("window.end", "must be after window.start");
       if (end <= Date.now()) throw HttpProblem.invalid("window.end", "is in the past");
       if (b.from === b.to) throw HttpProblem.invalid("to", "must differ from from");
-      const load = { weightKg: b.weightKg, volumeM3: b.volumeM3 ?? 0 };
-      const { routes, departures } = graphInput(db);
-      const ways = findWays(routes, departures, { from: b.from, to: b.to, start, end, load });
-      if (ways.length === 0) {
-        throw HttpProblem.of("unprocessable", `No known departure carries ${load.weightKg} kg from ${b.from} to ${b.to} within the window`, {
-          errors: [{ name: "to", reason: "no possible way in the route graph" }],
-        });
-      }
-      const drivers = new Map<string, Party>();
-      for (const w of ways) {
-        const r = findRoute(db, w.route)!;
-        drivers.set(r.driverUri, { id: r.driverUri, inbox: r.driverInbox, sharedInbox: null });
-      }
-      const stops = new Map(routes.length ? listRoutes(db).flatMap((r) => stopsOf(r)).map((s) => [s.uri, s]) : []);
-      const parties = [b.from, b.to, self()].map((uri) => stops.get(uri)).filter((s) => s?.inbox);
-      const row: Omit<HaulRow, "id" | "createdAt" | "updatedAt"> = {
-        uri: new URL(`/hauls/${crypto.randomUUID()}`, config.origin).href,
-        requesterUri: self(),
-        fromUri: b.from,
-        toUri: b.to,
+      const result = await requestHaul(deps.context(), {
         resource: b.resource,
         quantity: b.quantity,
         unit: b.unit,
-        weightKg: load.weightKg,
-        volumeM3: load.volumeM3,
-        windowStart: start,
-        windowEnd: end,
+        weightKg: b.weightKg,
+        volumeM3: b.volumeM3,
+        from: b.from,
+        to: b.to,
+        window: { start, end },
         reason: b.reason ?? null,
-        status: "open",
-        driversJson: JSON.stringify([...drivers.values()]),
-        partiesJson: JSON.stringify(dedupe(parties.map((s) => ({ id: s!.uri, inbox: s!.inbox!, sharedInbox: s!.sharedInbox })))),
-        driverUri: null,
-        departureUri: null,
-        fromLeg: null,
-        toLeg: null,
-        pickedUp: null,
-        delivered: null,
-        received: null,
-        difference: null,
-        handedOverJson: "[]",
-        flag: null,
-      };
-      const ctx = deps.context();
-      const preview = { ...row, id: 0, createdAt: Date.now(), updatedAt: Date.now() };
-      const audience = haulAudience(ctx, preview, self());
-      const offer = await prepareActivity(ctx, toHaulOffer(preview, activityUri(config.origin, crypto.randomUUID()), audience.map((a) => a.id)), {
-        sender: config.handle,
-        audience: { followers: false, actors: audience },
       });
-      const saved = commitWithActivities(services, (emit) => {
-        const h = insertHaul(db, row);
-        emit(offer);
-        return h;
-      });
+      if (!result.ok) {
+        throw HttpProblem.of("unprocessable", result.reason, { errors: [{ name: "to", reason: "no possible way in the route graph" }] });
+      }
+      const { haul: saved, ways } = result;
       return reply.status(201).send({ ...serializeHaul(saved), ways });
     },
   );
@@ -185,7 +142,7 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
   app.post(
     "/api/driver/hauls/:id/decline",
     { ...driver, schema: { tags: ["transport"], summary: "Decline an open haul request (it stays open for other drivers)", params: IdParams } },
-    async (request) => ({ ...serializeHaul(declineHaul(deps, driverOf(request), request.params.id)), declined: true }),
+    async (request) => ({ ...serializeHaul(await declineHaul(deps, driverOf(request), request.params.id)), declined: true }),
   );
 
   const driverStep = (type: "withdraw" | "picked_up" | "handed_over" | "delivered") => async (request: { params: { id: number }; body?: unknown; driver?: unknown }) => {
@@ -211,10 +168,6 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
   const step = (h: HaulRow, event: HaulEvent, sender: string) => haulStep(deps, h, event, sender).then(serializeHaul);
 }
 
-
-function dedupe(parties: Party[]): Party[] {
-  return [...new Map(parties.map((p) => [p.id, p])).values()];
-}
 
 export function serializeHaul(h: HaulRow) {
   return {

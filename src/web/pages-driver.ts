@@ -137,7 +137,7 @@ ${
 
   app.post<{ Params: { id: string } }>("/driver/hauls/:id/decline", { schema: { hide: true } }, async (request, reply) => {
     const driver = requireDriverViewer(request);
-    declineHaul(web.deps, driver, idOf(request.params.id));
+    await declineHaul(web.deps, driver, idOf(request.params.id));
     return done(reply, "/driver", "haulDeclined");
   });
 

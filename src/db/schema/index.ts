@@ -4,3 +4,4 @@ export * from "./node.js";
 export * from "./transport.js";
 export * from "./supply.js";
 export * from "./community.js";
+export * from "./exchange.js";

@@ -13,6 +13,7 @@ import {
   Update,
 } from "@fedify/vocab";
 import { type NodeServices, PATHS } from "../context.js";
+import { onExchangeActivity } from "./exchange.js";
 import { onFollow, onFollowAnswer, onUndoFollow } from "./follows.js";
 import { noteLedgerHead } from "./ledger-heads.js";
 import { onSupplyDeleted, onSupplyPublished } from "./supply.js";
@@ -28,8 +29,8 @@ export function registerInbox(federation: Federation<NodeServices>): void {
     .on(Create, withLedgerHead(onCreateOrUpdate))
     .on(Update, withLedgerHead(onCreateOrUpdate))
     .on(Delete, withLedgerHead(onDelete))
-    .on(Offer, withLedgerHead(onHaulOffer))
-    .on(Reject, withLedgerHead(onFollowAnswer))
+    .on(Offer, withLedgerHead(onOffer))
+    .on(Reject, withLedgerHead(onReject))
     .onError((ctx, error) => {
       ctx.data.log.error({ err: error }, "inbox handler failed");
     });
@@ -44,12 +45,14 @@ function withLedgerHead<A extends Activity>(handler: (ctx: InboxContext<NodeServ
 }
 
 async function onUndo(ctx: InboxContext<NodeServices>, undo: Undo): Promise<void> {
+  if (await onExchangeActivity(ctx, undo)) return;
   const object = await undo.getObject(ctx).catch(() => null);
   if (object instanceof Follow) return onUndoFollow(ctx, undo);
 }
 
 /** Accept of a haul request (carries a haul step) or of one of our Follows. */
 async function onAccept(ctx: InboxContext<NodeServices>, accept: Accept): Promise<void> {
+  if (await onExchangeActivity(ctx, accept)) return;
   if (await onHaulEvent(ctx, accept, accept)) return;
   return onFollowAnswer(ctx, accept);
 }
@@ -60,6 +63,7 @@ async function onAccept(ctx: InboxContext<NodeServices>, accept: Accept): Promis
  * claims only routes).
  */
 async function onCreateOrUpdate(ctx: InboxContext<NodeServices>, activity: Create | Update): Promise<void> {
+  if (await onExchangeActivity(ctx, activity)) return;
   // "trust": read the embedded object as sent; each family handler checks it belongs to the sender.
   const object = await activity
     .getObject({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, crossOrigin: "trust" })
@@ -76,4 +80,16 @@ async function onCreateOrUpdate(ctx: InboxContext<NodeServices>, activity: Creat
 async function onDelete(ctx: InboxContext<NodeServices>, del: Delete): Promise<void> {
   if (await onRouteDelete(ctx, del)) return;
   return onSupplyDeleted(ctx, del);
+}
+
+/** Offer of an exchange proposal (carries an exchange event) or of a haul request. */
+async function onOffer(ctx: InboxContext<NodeServices>, offer: Offer): Promise<void> {
+  if (await onExchangeActivity(ctx, offer)) return;
+  return onHaulOffer(ctx, offer);
+}
+
+/** Reject of an exchange proposal, or of one of our Follows. */
+async function onReject(ctx: InboxContext<NodeServices>, reject: Reject): Promise<void> {
+  if (await onExchangeActivity(ctx, reject)) return;
+  return onFollowAnswer(ctx, reject);
 }

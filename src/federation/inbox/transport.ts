@@ -3,6 +3,7 @@ import { type Accept, type Create, type Delete, type Note, type Offer, Proposal,
 import { inTransaction } from "../../db/client.js";
 import { followRoutePeers, publishCapacity } from "../../transport/federate.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
+import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
 import {
   findHaulByUri,
@@ -134,7 +135,9 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   if (event === null) return false;
   const { db, log } = ctx.data;
   const haul = findHaulByUri(db, event.haul);
-  if (!haul || activity.id === null || activity.actorId === null) return true;
+  if (activity.id === null || activity.actorId === null) return true;
+  // A step can overtake its request (they travel under different senders): throwing makes Fedify retry later.
+  if (!haul) throw new Error(`haul ${event.haul} not known yet; the step will be retried`);
   const actor = activity.actorId.href;
   if (!mayMake(haul, event, actor)) {
     log.warn({ activity: activity.id.href, actor }, "ignored a haul step from an actor not entitled to it");
@@ -142,6 +145,7 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   }
   const next = applyHaulEvent(stateOf(haul), event);
   let released: string | null = null;
+  let observed: HaulStep | null = null;
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: activity.id!.href, actor, type: `Haul:${event.type}` })) return;
     if (!next.ok) {
@@ -159,17 +163,16 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
         : {};
     updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
     released = releaseIfCarriedHere(db, haul, event);
+    observed = { haul, event, activityId: activity.id!.href, actor };
+    haulStepRecorded(db, observed);
   });
   if (released) await publishCapacity(ctx, released);
+  if (observed) await haulStepSettled(ctx, observed);
   return true;
 }
 
-function mayMake(
-  haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string },
-  e: HaulEventPayload,
-  actor: string,
-): boolean {
-  if (e.type === "accept") return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
+function mayMake(haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string }, e: HaulEventPayload, actor: string): boolean {
+  if (e.type === "accept" || e.type === "decline") return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
   if (e.type === "received") return haul.toUri === actor;
   if (e.type === "cancel") return haul.requesterUri === actor;
   return haul.driverUri === actor;

@@ -1,0 +1,60 @@
+import type { Community } from "../community/service.js";
+import type { App, HttpDeps } from "../http/types.js";
+import { observeHauls } from "../transport/haul-observers.js";
+import { Type } from "@fastify/type-provider-typebox";
+import { catchUp, ownEvents } from "./catch-up.js";
+import { recordHaulStep } from "./haul-link.js";
+import { registerExchangeRoutes } from "./http.js";
+import { reconcile } from "./reconcile.js";
+import { findExchange, listExchanges, viewOf } from "./store.js";
+
+const TIMER_MS = 30_000;
+const OPEN = new Set(["proposed", "agreed", "in_transit", "delivered"]);
+
+/**
+ * The exchange feature: its routes, the link from haul steps to exchange
+ * events, and a timer that lets unanswered proposals lapse (releasing the
+ * supplier's reservation) and retries any side effect left undone.
+ */
+export function registerExchange(app: App, deps: HttpDeps, community: Community): void {
+  registerExchangeRoutes(app, deps, community);
+  observeHauls({
+    recorded: (db, step) => void recordHaulStep(db, step),
+    settled: async (ctx, step) => {
+      if (step.haul.reason && findExchange(ctx.data.db, step.haul.reason)) await reconcile(ctx, step.haul.reason);
+    },
+  });
+  const sweep = async () => {
+    const ctx = deps.context();
+    for (const row of listExchanges(deps.services.db)) {
+      const status = viewOf(deps.services.db, row.uri, new Date()).status;
+      if (OPEN.has(status) || status === "lapsed" || status === "rejected" || status === "cancelled") await reconcile(ctx, row.uri);
+    }
+  };
+  app.get(
+    "/exchange-events",
+    {
+      schema: {
+        tags: ["exchange"],
+        summary: "Public: the exchange events this community made (for parties catching up after downtime)",
+        querystring: Type.Object(
+          { exchange: Type.Optional(Type.String({ maxLength: 2048 })), party: Type.Optional(Type.String({ maxLength: 2048 })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => ownEvents(deps.context(), request.query),
+  );
+  let sweeps = 0;
+  const runCatchUp = () => void catchUp(deps.context()).catch((err: unknown) => deps.services.log.warn({ err }, "exchange catch-up failed"));
+  // Shortly after start (a node that was down asks what it missed), then every ~5 minutes.
+  const first = setTimeout(runCatchUp, 3_000);
+  first.unref();
+  app.addHook("onClose", async () => clearTimeout(first));
+  const timer = setInterval(() => {
+    void sweep().catch((err: unknown) => deps.services.log.error({ err }, "exchange sweep failed"));
+    if (++sweeps % 10 === 0) runCatchUp();
+  }, TIMER_MS);
+  timer.unref();
+  app.addHook("onClose", async () => clearInterval(timer));
+}
