@@ -32,6 +32,7 @@ import { seedCatalogue } from "./supply/catalogue-store.js";
 import { registerSupplyRoutes } from "./supply/http.js";
 import { registerResourceRoutes } from "./supply/resources-http.js";
 import { registerNetworkViewRoutes } from "./supply/view-http.js";
+import { exchangesFromStore } from "./web/exchange-source.js";
 import { registerWebPages } from "./web/index.js";
 
 export interface BuildOptions {
@@ -110,7 +111,10 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerNetworkViewRoutes(app, deps);
   const community = registerCommunityRoutes(app, deps);
   registerExchange(app, deps, community);
-  await registerWebPages(app, deps, { community });
+  await registerWebPages(app, deps, {
+    community,
+    exchange: exchangesFromStore(db, new URL(`/actors/${config.handle}`, config.origin).href),
+  });
 
   const queueStop = new AbortController();
   let queueRun: Promise<void> | null = null;
