@@ -12,6 +12,21 @@ const DOMAIN_FOLDERS = ["supply", "transport", "community", "exchange", "plannin
 /** Adapter files inside domain folders: HTTP handlers, auth hooks, federation glue, and the actions (use cases) that HTTP handlers and pages share. */
 const ADAPTER = /(^|[-/])(http|auth|federate|actions)[-.]|^http|^actions\.ts$|driver-auth/;
 const FRAMEWORKS = /^(fastify|@fastify\/|@fedify\/)/;
+/**
+ * Orchestration modules that still sit beside the domain code they drive and
+ * reach into the federation layer directly (they build, send and catch up on
+ * activities). Named here, one by one, so no new file joins them unnoticed;
+ * moving them out of the domain folders is open work (see docs/architecture.md).
+ */
+const KNOWN_ORCHESTRATION = new Set([
+  "exchange/catch-up.ts",
+  "exchange/publish.ts",
+  "exchange/reconcile.ts",
+  "exchange/register.ts",
+  "exchange/rounds.ts",
+  "transport/haul-observers.ts",
+  "transport/request-haul.ts",
+]);
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -46,7 +61,7 @@ t.test("domain modules import neither Fastify nor Fedify, nor the HTTP or federa
   const bad: string[] = [];
   for (const f of all) {
     const [folder, name] = rel(f).split("/");
-    if (!folder || !name || !DOMAIN_FOLDERS.includes(folder) || ADAPTER.test(name)) continue;
+    if (!folder || !name || !DOMAIN_FOLDERS.includes(folder) || ADAPTER.test(name) || KNOWN_ORCHESTRATION.has(rel(f))) continue;
     for (const spec of importsOf(f)) {
       if (FRAMEWORKS.test(spec)) bad.push(`${rel(f)} imports ${spec}`);
     }
