@@ -16,7 +16,9 @@ import { commitWithActivities, type PreparedActivity } from "../federation/outbo
 import { findKindById } from "../supply/catalogue-store.js";
 import { changedItemRow, fieldsOf, findItem, saveChange } from "../supply/store.js";
 import { PLANNING_HORIZON_DAYS } from "../transport/federate.js";
+import { haulStep } from "../transport/haul-actions.js";
 import { requestHaul } from "../transport/request-haul.js";
+import { listHauls } from "../transport/store.js";
 import { emitExchangeEvent, newEventId, selfUri } from "./publish.js";
 import { endReservation, findExchange, findReservation, reserve, setFlags, viewOf } from "./store.js";
 import type { ExchangeView } from "./state.js";
@@ -37,6 +39,7 @@ export async function reconcile(ctx: Ctx, uri: string): Promise<void> {
 }
 
 async function asProposer(ctx: Ctx, row: ExchangeRow, view: ExchangeView): Promise<void> {
+  if (view.status === "cancelled") return cancelHauls(ctx, row.uri);
   if (view.status === "proposed" && view.acceptedQuantity !== null && view.agreedQuantity === null) {
     await emitExchangeEvent(ctx, row, { id: newEventId(ctx), at: new Date().toISOString(), kind: "agreed", quantity: view.acceptedQuantity });
     view = viewOf(ctx.data.db, row.uri, new Date());
@@ -115,4 +118,20 @@ async function lowerOwnItem(ctx: Ctx, itemUri: string, by: number, reason: strin
     if (!saveChange(db, before, after, "exchange", reason)) throw new Error(`${itemUri} changed meanwhile`);
     for (const activity of prepared) emit(activity);
   });
+}
+
+/**
+ * A cancelled exchange frees the drivers too: the proposer, who requested its
+ * hauls, cancels those not picked up yet, which releases the capacity they
+ * hold on the drivers' nodes. Hauls already cancelled are skipped, so this
+ * runs as often as reconcile does.
+ */
+async function cancelHauls(ctx: Ctx, exchangeUri: string): Promise<void> {
+  const deps = { services: ctx.data, context: () => ctx };
+  for (const haul of listHauls(ctx.data.db)) {
+    if (haul.reason !== exchangeUri || (haul.status !== "open" && haul.status !== "accepted")) continue;
+    await haulStep(deps, haul, { type: "cancel" }, ctx.data.config.handle).catch((err: unknown) =>
+      ctx.data.log.warn({ err, haul: haul.uri }, "could not cancel the haul of a cancelled exchange"),
+    );
+  }
 }

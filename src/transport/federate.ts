@@ -13,7 +13,8 @@ import { type AddressedActor, commitWithActivities, type PreparedActivity, prepa
 import { followActor } from "../network/follow-actor.js";
 import { findFollowing } from "../network/follows.js";
 import { driverIdentifier } from "./drivers.js";
-import { findRoute, loadSnapshot, type RouteSnapshot, type StoredStop } from "./store.js";
+import { rollForward } from "./roll-forward.js";
+import { findRoute, listRoutes, loadSnapshot, type RouteSnapshot, saveRoute, type StoredStop } from "./store.js";
 
 type Ctx = Context<NodeServices>;
 
@@ -101,4 +102,32 @@ export async function publishCapacity(ctx: Ctx, routeUri: string): Promise<void>
   if (!row?.driverId || row.status !== "active") return;
   const update = await prepareRouteActivity(ctx, "update", loadSnapshot(ctx.data.db, row), driverIdentifier(row.driverId));
   commitWithActivities(ctx.data, (emit) => emit(update));
+}
+
+/**
+ * Keeps this node's recurring routes bookable: adds the departures that came
+ * into the planning horizon since the route was published, and announces the
+ * route again (Update) in the same transaction. If a haul changed the route's
+ * capacity while the Update was being prepared, the route is left for the
+ * next pass rather than overwritten. Returns how many routes grew.
+ */
+export async function rollRoutesForward(ctx: Ctx, now = new Date()): Promise<number> {
+  const { db } = ctx.data;
+  let grown = 0;
+  for (const row of listRoutes(db)) {
+    if (!row.driverId || row.status !== "active") continue;
+    const before = loadSnapshot(db, row);
+    const next = rollForward(before, now, PLANNING_HORIZON_DAYS);
+    if (!next) continue;
+    const update = await prepareRouteActivity(ctx, "update", next, driverIdentifier(row.driverId));
+    const saved = commitWithActivities(ctx.data, (emit) => {
+      const current = findRoute(db, row.uri);
+      if (!current || JSON.stringify(loadSnapshot(db, current)) !== JSON.stringify(before)) return false;
+      saveRoute(db, next);
+      emit(update);
+      return true;
+    });
+    if (saved) grown++;
+  }
+  return grown;
 }

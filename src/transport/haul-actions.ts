@@ -76,7 +76,7 @@ export function driverActor(deps: HttpDeps, driver: DriverRow): string {
   return deps.context().getActorUri(driverIdentifier(driver.id)).href;
 }
 
-function loadHaul(deps: HttpDeps, id: number): HaulRow {
+function loadHaul(deps: Pick<HttpDeps, "services">, id: number): HaulRow {
   const h = findHaul(deps.services.db, id);
   if (!h) throw HttpProblem.of("notFound", `No haul request ${id}`);
   return h;
@@ -149,7 +149,12 @@ export async function driverHaulStep(deps: HttpDeps, driver: DriverRow, haulId: 
 }
 
 /** One step of a haul made here: state machine → local row (+ capacity) → activity to everyone concerned, in one transaction. */
-export async function haulStep(deps: HttpDeps, h: HaulRow, event: HaulEvent, sender: string): Promise<HaulRow> {
+export async function haulStep(
+  deps: Pick<HttpDeps, "services" | "context">,
+  h: HaulRow,
+  event: HaulEvent,
+  sender: string,
+): Promise<HaulRow> {
   const { services } = deps;
   const { db } = services;
   const next = applyHaulEvent(stateOf(h), event);

@@ -8,8 +8,9 @@ import { lookupActor } from "../network/follow-actor.js";
 import { initialLegs } from "./capacity.js";
 import { driverOf, requireDriver } from "./driver-auth.js";
 import { createDriver, driverIdentifier, listDrivers, serializeDriver } from "./drivers.js";
-import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity } from "./federate.js";
+import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity, rollRoutesForward } from "./federate.js";
 import { buildRouteGraph, reachable, toGeoJson } from "./route-graph.js";
+import { departureUri } from "./roll-forward.js";
 import { checkSpec, type DepartureSpec, expandAll, WEEKDAYS } from "./schedule.js";
 import { cancelDeparture, findDeparture, findRoute, graphInput, haulsOnRoute, listRoutes, loadSnapshot, type RouteSnapshot, saveRoute, type StoredStop, updateHaul, withdrawRoute } from "./store.js";
 
@@ -59,12 +60,26 @@ const RouteBody = Type.Object(
 const RouteParams = Type.Object({ id: Type.String({ pattern: "^[0-9a-f-]{36}$" }) });
 
 /** Drivers (registered by the admin), their routes (published by the driver) and the route graph (public). */
+const ROLL_FORWARD_MS = 3_600_000;
+
 export function registerTransportRoutes(app: App, deps: HttpDeps): void {
   const { services } = deps;
   const { db, config } = services;
   const admin = { preHandler: requireAdmin(db) };
   const driver = { preHandler: requireDriver(db) };
   const actorOf = (id: string) => deps.context().getActorUri(driverIdentifier(id)).href;
+
+  // Recurring departures roll forward as days pass (at start, then hourly).
+  const roll = () =>
+    void rollRoutesForward(deps.context()).catch((err: unknown) => services.log.warn({ err }, "rolling routes forward failed"));
+  const first = setTimeout(roll, 5_000);
+  const hourly = setInterval(roll, ROLL_FORWARD_MS);
+  first.unref();
+  hourly.unref();
+  app.addHook("onClose", async () => {
+    clearTimeout(first);
+    clearInterval(hourly);
+  });
 
   app.post(
     "/api/drivers",
@@ -137,7 +152,7 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
         refrigerated: body.refrigerated ?? false,
         status: "active",
         departures: times.map((t) => ({
-          uri: `${uri}/departures/${t.toISOString().replace(/[-:]|\.\d+/g, "")}`,
+          uri: departureUri(uri, t),
           departsAt: t.getTime(),
           cancelled: false,
           legs: initialLegs(stops.length - 1, body.capacityKg, body.capacityM3),

@@ -321,6 +321,14 @@ t.test("planned exchange across four communities and two drivers", async (t) => 
       t.equal(x.cancelled.reason, "the road is closed");
     }
     await until(a, exAD2, (x) => x.reservation.status === "released", "A's reservation released");
+    const hauls = await eventually(async () => {
+      const list = await ezioApi("/api/driver/hauls").then((r) => r.json());
+      return list.open.some((h: any) => h.reason === exAD2) ? null : list;
+    }, "the proposer to cancel the exchange's haul request at the driver's node");
+    t.notOk(
+      hauls.open.some((h: any) => h.reason === exAD2),
+      "the driver no longer sees the cancelled exchange's haul request",
+    );
   });
 
   await t.test("a driver's decline: the leg goes to another driver without asking the communities again", async (t) => {

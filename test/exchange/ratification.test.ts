@@ -57,6 +57,11 @@ t.test("an essential good: accepting opens the assembly's vote, whose close answ
   const pending = await call(node, "GET", "/api/exchanges/e1", node.token);
   t.equal(pending.body.answers.supplier, null, "nothing answered yet");
   t.equal(pending.body.reservation, null, "nothing reserved yet");
+  const accepts = () =>
+    (node.services.sqlite.prepare("SELECT activity_json FROM outbox WHERE activity_type = 'Accept'").all() as { activity_json: string }[])
+      .map((r) => r.activity_json)
+      .filter((json) => json.includes(uri));
+  t.same(accepts(), [], "no Accept has gone out on the federation yet");
 
   for (const who of ["ana", "ben"]) {
     t.equal((await call(node, "POST", `/api/votes/${asked.body.vote}/ballot`, members[who]!.token, { choice: "yes" })).status, 201);
@@ -66,4 +71,5 @@ t.test("an essential good: accepting opens the assembly's vote, whose close answ
   const after = await call(node, "GET", "/api/exchanges/e1", node.token);
   t.match(after.body.answers.supplier, { answer: "accept", quantity: 40 }, "the ratified vote accepts");
   t.match(after.body.reservation, { quantity: 40, status: "active" }, "and reserves");
+  t.equal(accepts().length, 1, "the Accept is published only now, after the vote passed");
 });
