@@ -151,18 +151,18 @@ function held(p: Problem, plan: Plan, keep: (id: string) => boolean): Map<string
 }
 
 t.test("plans are feasible and consistent", async (t) => {
-  await fc.assert(
+  const checked = fc.assert(
     fc.asyncProperty(problemArb, async (p) => {
       const violations = checkFeasibility(p, await solve(p));
       if (violations.length > 0) throw new Error(JSON.stringify(violations));
     }),
     { seed: SEED, numRuns: 80 },
   );
-  t.pass("80 generated problems");
+  await t.resolves(checked, "80 generated problems");
 });
 
 t.test("no need can rise without lowering a more urgent need, or an equally urgent one no better off", async (t) => {
-  await fc.assert(
+  const checked = fc.assert(
     fc.asyncProperty(problemArb, fc.nat(), async (p, pick) => {
       const plan = await solve(p);
       const ratio = new Map(plan.needs.map((n) => [n.need, n.ratio]));
@@ -182,11 +182,11 @@ t.test("no need can rise without lowering a more urgent need, or an equally urge
     }),
     { seed: SEED, numRuns: 80 },
   );
-  t.pass("80 sampled needs");
+  await t.resolves(checked, "80 sampled needs");
 });
 
 t.test("transport is the least for the plan's ratios", async (t) => {
-  await fc.assert(
+  const checked = fc.assert(
     fc.asyncProperty(problemArb, async (p) => {
       const plan = await solve(p);
       const least = await checkLp(
@@ -199,7 +199,7 @@ t.test("transport is the least for the plan's ratios", async (t) => {
     }),
     { seed: SEED, numRuns: 60 },
   );
-  t.pass("60 generated problems");
+  await t.resolves(checked, "60 generated problems");
 });
 
 type Mutation = (p: Problem, plan: Plan) => Plan | undefined;
@@ -270,7 +270,7 @@ const shuffle = (p: Problem, seed: number): Problem => ({
 });
 
 t.test("solving twice gives byte-identical JSON; shuffled lists give the same plan", async (t) => {
-  await fc.assert(
+  const checked = fc.assert(
     fc.asyncProperty(problemArb, fc.nat(), async (p, seed) => {
       const a = canonicalJson(await solve(p));
       const b = canonicalJson(await solve(p));
@@ -279,7 +279,7 @@ t.test("solving twice gives byte-identical JSON; shuffled lists give the same pl
     }),
     { seed: 20261129, numRuns: 60 },
   );
-  t.pass("60 generated problems");
+  await t.resolves(checked, "60 generated problems");
 });
 
 t.test("canonicalJson sorts keys, drops undefined and writes -0 as 0", async (t) => {
