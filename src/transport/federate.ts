@@ -63,10 +63,16 @@ export function haulAudience(ctx: Ctx, haul: HaulRow, sender: string): Addressed
   return remoteOnly(ctx, [...p.parties, ...p.drivers].filter((a) => a.id !== sender));
 }
 
-/** A haul step, sent by `senderIdentifier` (a driver or our community) to everyone concerned. */
-export async function prepareHaulEvent(ctx: Ctx, haul: HaulRow, event: HaulEventPayload, senderIdentifier: string): Promise<PreparedActivity> {
+/** A haul step, sent by `senderIdentifier` (a driver or our community) to everyone concerned, or to `onlyTo` alone. */
+export async function prepareHaulEvent(
+  ctx: Ctx,
+  haul: HaulRow,
+  event: HaulEventPayload,
+  senderIdentifier: string,
+  onlyTo?: string,
+): Promise<PreparedActivity> {
   const actor = ctx.getActorUri(senderIdentifier);
-  const audience = haulAudience(ctx, haul, actor.href);
+  const audience = haulAudience(ctx, haul, actor.href).filter((a) => onlyTo === undefined || a.id === onlyTo);
   const id = activityUri(ctx.data.config.origin, crypto.randomUUID());
   const recipients = audience.map((a) => a.id);
   const activity =
@@ -130,4 +136,15 @@ export async function rollRoutesForward(ctx: Ctx, now = new Date()): Promise<num
     if (saved) grown++;
   }
   return grown;
+}
+
+/**
+ * Two drivers on two nodes can accept the same request at once: each node
+ * reserves room for it, and the requester keeps the Accept that reached it
+ * first. The other driver is told, alone, that the request is cancelled for
+ * them, so their node releases the room it reserved.
+ */
+export async function refuseLateAccept(ctx: Ctx, haul: HaulRow, driver: string): Promise<void> {
+  const prepared = await prepareHaulEvent(ctx, haul, { type: "cancel", haul: haul.uri }, ctx.data.config.handle, driver);
+  commitWithActivities(ctx.data, (emit) => emit(prepared));
 }

@@ -1,7 +1,7 @@
 import type { InboxContext } from "@fedify/fedify";
 import { type Accept, type Create, type Delete, type Note, type Offer, Proposal, type Update } from "@fedify/vocab";
 import { inTransaction } from "../../db/client.js";
-import { followRoutePeers, publishCapacity } from "../../transport/federate.js";
+import { followRoutePeers, publishCapacity, refuseLateAccept } from "../../transport/federate.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
@@ -146,10 +146,13 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   const next = applyHaulEvent(stateOf(haul), event);
   let released: string | null = null;
   let observed: HaulStep | null = null;
+  let lostRace = false;
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: activity.id!.href, actor, type: `Haul:${event.type}` })) return;
     if (!next.ok) {
       log.info({ activity: activity.id!.href, reason: next.reason }, "haul step does not apply to our copy");
+      const ours = haul.requesterUri === ctx.getActorUri(ctx.data.config.handle).href;
+      lostRace = event.type === "accept" && ours && haul.driverUri !== null && haul.driverUri !== actor;
       return;
     }
     const extra =
@@ -168,6 +171,7 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   });
   if (released) await publishCapacity(ctx, released);
   if (observed) await haulStepSettled(ctx, observed);
+  if (lostRace) await refuseLateAccept(ctx, haul, actor);
   return true;
 }
 
