@@ -14,7 +14,7 @@ import { followingTable } from "../db/schema/federation.js";
 import type { NodeServices } from "../federation/context.js";
 import { refusal } from "../federation/inbox/exchange.js";
 import type { ExchangeSetup } from "../federation/mappers/exchange.js";
-import { selfUri, setupOf } from "./publish.js";
+import { rowOfSetup, selfUri, setupOf } from "./publish.js";
 import { reconcile } from "./reconcile.js";
 import type { ExchangeEvent } from "./state.js";
 import { addEvent, eventsOf, findExchange, insertExchange, listExchanges } from "./store.js";
@@ -72,19 +72,7 @@ function apply(ctx: Ctx, actor: string, items: readonly OwnEvents[]): string[] {
         const current = findExchange(ctx.data.db, item.exchange);
         if (refusal({ exchange: item.exchange, event, setup: item.setup }, actor, current)) continue;
         if (!current && event.kind === "proposed") {
-          const s = item.setup;
-          insertExchange(ctx.data.db, {
-            uri: item.exchange,
-            roundUri: s.round,
-            proposer: s.proposer,
-            supplier: s.supplier,
-            receiver: s.receiver,
-            offerUri: s.offer,
-            needUri: s.need,
-            unit: s.unit,
-            kgPerUnit: s.kgPerUnit,
-            partiesJson: JSON.stringify(s.parties),
-          });
+          insertExchange(ctx.data.db, rowOfSetup(item.exchange, item.setup));
         }
         if (!findExchange(ctx.data.db, item.exchange)) continue;
         if (addEvent(ctx.data.db, item.exchange, actor, event)) changed.push(item.exchange);

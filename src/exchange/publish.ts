@@ -9,7 +9,7 @@ import { activityUri, type NodeServices } from "../federation/context.js";
 import { type ExchangeSetup, toExchangeActivity, type WireParty } from "../federation/mappers/exchange.js";
 import { commitWithActivities, prepareActivity } from "../federation/outbox.js";
 import type { ExchangeEvent } from "./state.js";
-import { addEvent, viewOf } from "./store.js";
+import { addEvent, type NewExchange, viewOf } from "./store.js";
 
 type Ctx = Context<NodeServices>;
 
@@ -28,6 +28,22 @@ export function setupOf(row: ExchangeRow): ExchangeSetup {
     unit: row.unit,
     kgPerUnit: row.kgPerUnit,
     parties: JSON.parse(row.partiesJson) as WireParty[],
+  };
+}
+
+/** The inverse of `setupOf`: the exchange row a party keeps for the setup it received. */
+export function rowOfSetup(exchange: string, s: ExchangeSetup): NewExchange {
+  return {
+    uri: exchange,
+    roundUri: s.round,
+    proposer: s.proposer,
+    supplier: s.supplier,
+    receiver: s.receiver,
+    offerUri: s.offer,
+    needUri: s.need,
+    unit: s.unit,
+    kgPerUnit: s.kgPerUnit,
+    partiesJson: JSON.stringify(s.parties),
   };
 }
 

@@ -2,6 +2,7 @@ import type { InboxContext } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
 import { inTransaction } from "../../db/client.js";
 import { reconcile } from "../../exchange/reconcile.js";
+import { rowOfSetup } from "../../exchange/publish.js";
 import { addEvent, findExchange, insertExchange } from "../../exchange/store.js";
 import type { ExchangeRow } from "../../db/schema/exchange.js";
 import type { NodeServices } from "../context.js";
@@ -31,7 +32,7 @@ export async function onExchangeActivity(ctx: Ctx, activity: Activity): Promise<
   }
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: activity.id!.href, actor, type: `Exchange:${m.event.kind}` })) return;
-    if (!known && m.setup) insertExchange(db, rowOf(m));
+    if (!known && m.setup) insertExchange(db, rowOfSetup(m.exchange, m.setup));
     addEvent(db, m.exchange, actor, m.event);
   });
   await reconcile(ctx, m.exchange);
@@ -64,18 +65,3 @@ export function refusal(m: ExchangeMessage, actor: string, known: ExchangeRow | 
   }
 }
 
-function rowOf(m: ExchangeMessage) {
-  const s = m.setup!;
-  return {
-    uri: m.exchange,
-    roundUri: s.round,
-    proposer: s.proposer,
-    supplier: s.supplier,
-    receiver: s.receiver,
-    offerUri: s.offer,
-    needUri: s.need,
-    unit: s.unit,
-    kgPerUnit: s.kgPerUnit,
-    partiesJson: JSON.stringify(s.parties),
-  };
-}
