@@ -4,6 +4,9 @@ import { type Browser, chromium } from "playwright-core";
 import t from "tap";
 import { type NodeProcess, startNode } from "../helpers/node-process.js";
 
+// Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
+t.setTimeout(600_000);
+
 /**
  * The pages in a real browser: Debian's Chromium driven by playwright-core,
  * against two real node processes (a route needs a second community).

@@ -7,6 +7,9 @@ import t from "tap";
 import { deriveExchange, type ExchangeEvent } from "../../src/exchange/state.js";
 import { AP_ACCEPT, eventually, type NodeProcess, startNode } from "../helpers/node-process.js";
 
+// Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
+t.setTimeout(600_000);
+
 /**
  * Four communities (A supplies, C and D need, B plans) and two drivers (Dana
  * on B drives B → A → C, Ezio on D drives B → A → D), one set of real node processes

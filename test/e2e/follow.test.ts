@@ -1,6 +1,9 @@
 import t from "tap";
 import { AP_ACCEPT, eventually, startNode } from "../helpers/node-process.js";
 
+// Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
+t.setTimeout(600_000);
+
 t.test("two nodes: B follows A by actor URL, A accepts, Undo removes it", async (t) => {
   const [a, b] = await Promise.all([startNode(t, { handle: "alpha" }), startNode(t, { handle: "beta" })]);
   t.ok(a.token && b.token, "each node printed an admin token on first start");

@@ -6,7 +6,7 @@ import t from "tap";
 import { AP_ACCEPT, eventually, startNode } from "../helpers/node-process.js";
 
 // Four node starts and two restarts: slow on a loaded machine, so more than the suite default.
-t.setTimeout(300_000);
+t.setTimeout(600_000);
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);

@@ -5,6 +5,9 @@ import Database from "better-sqlite3";
 import t from "tap";
 import { AP_ACCEPT, eventually, type NodeProcess, startNode } from "../helpers/node-process.js";
 
+// Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
+t.setTimeout(600_000);
+
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 async function follow(follower: NodeProcess, followee: NodeProcess): Promise<number> {

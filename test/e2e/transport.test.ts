@@ -4,6 +4,9 @@ import Database from "better-sqlite3";
 import t from "tap";
 import { eventually, type NodeProcess, startNode } from "../helpers/node-process.js";
 
+// Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
+t.setTimeout(600_000);
+
 /** fetch with a driver's token instead of the admin's. */
 function asDriver(node: NodeProcess, token: string) {
   return (path: string, init: { method?: string; json?: unknown } = {}) =>
