@@ -142,9 +142,9 @@ export async function rollRoutesForward(ctx: Ctx, now = new Date()): Promise<num
  * Two drivers on two nodes can accept the same request at once: each node
  * reserves room for it, and the requester keeps the Accept that reached it
  * first. The other driver is told, alone, that the request is cancelled for
- * them, so their node releases the room it reserved.
+ * them, so their node releases the room it reserved. Prepared before the
+ * inbox transaction that records the losing Accept, and emitted inside it.
  */
-export async function refuseLateAccept(ctx: Ctx, haul: HaulRow, driver: string): Promise<void> {
-  const prepared = await prepareHaulEvent(ctx, haul, { type: "cancel", haul: haul.uri }, ctx.data.config.handle, driver);
-  commitWithActivities(ctx.data, (emit) => emit(prepared));
+export function prepareLateAcceptRefusal(ctx: Ctx, haul: HaulRow, driver: string): Promise<PreparedActivity> {
+  return prepareHaulEvent(ctx, haul, { type: "cancel", haul: haul.uri }, ctx.data.config.handle, driver);
 }

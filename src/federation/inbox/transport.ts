@@ -1,7 +1,7 @@
 import type { InboxContext } from "@fedify/fedify";
 import { type Accept, type Create, type Delete, type Note, type Offer, Proposal, type Update } from "@fedify/vocab";
 import { inTransaction } from "../../db/client.js";
-import { followRoutePeers, publishCapacity, refuseLateAccept } from "../../transport/federate.js";
+import { followRoutePeers, prepareLateAcceptRefusal, publishCapacity } from "../../transport/federate.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
@@ -15,6 +15,7 @@ import {
   withdrawRoute,
 } from "../../transport/store.js";
 import type { NodeServices } from "../context.js";
+import { commitWithActivities } from "../outbox.js";
 import { haulEventOf, haulPayloadOf, type HaulEventPayload } from "../mappers/haul.js";
 import { routePayloadOf } from "../mappers/route.js";
 import { markProcessed } from "./log.js";
@@ -146,13 +147,19 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   const next = applyHaulEvent(stateOf(haul), event);
   let released: string | null = null;
   let observed: HaulStep | null = null;
-  let lostRace = false;
-  inTransaction(ctx.data.sqlite, () => {
+  // A second driver's Accept for a request we already gave away: they are told in the same transaction.
+  const lostRace =
+    !next.ok &&
+    event.type === "accept" &&
+    haul.requesterUri === ctx.getActorUri(ctx.data.config.handle).href &&
+    haul.driverUri !== null &&
+    haul.driverUri !== actor;
+  const refusal = lostRace ? await prepareLateAcceptRefusal(ctx, haul, actor) : null;
+  commitWithActivities(ctx.data, (emit) => {
     if (!markProcessed(db, { id: activity.id!.href, actor, type: `Haul:${event.type}` })) return;
     if (!next.ok) {
       log.info({ activity: activity.id!.href, reason: next.reason }, "haul step does not apply to our copy");
-      const ours = haul.requesterUri === ctx.getActorUri(ctx.data.config.handle).href;
-      lostRace = event.type === "accept" && ours && haul.driverUri !== null && haul.driverUri !== actor;
+      if (refusal) emit(refusal);
       return;
     }
     const extra =
@@ -171,12 +178,16 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   });
   if (released) await publishCapacity(ctx, released);
   if (observed) await haulStepSettled(ctx, observed);
-  if (lostRace) await refuseLateAccept(ctx, haul, actor);
   return true;
 }
 
-function mayMake(haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string }, e: HaulEventPayload, actor: string): boolean {
-  if (e.type === "accept" || e.type === "decline") return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
+function mayMake(
+  haul: { driversJson: string; driverUri: string | null; toUri: string; requesterUri: string },
+  e: HaulEventPayload,
+  actor: string,
+): boolean {
+  if (e.type === "accept" || e.type === "decline")
+    return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
   if (e.type === "received") return haul.toUri === actor;
   if (e.type === "cancel") return haul.requesterUri === actor;
   return haul.driverUri === actor;
