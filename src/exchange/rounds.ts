@@ -10,7 +10,8 @@ import { followingTable } from "../db/schema/federation.js";
 import { routesTable } from "../db/schema/transport.js";
 import type { NodeServices } from "../federation/context.js";
 import type { WireParty } from "../federation/mappers/exchange.js";
-import { PLANNER_VERSION, type Plan, type Problem, solve, validateProblem } from "../planning/index.js";
+import { PLANNER_VERSION, type Plan, type Problem, validateProblem } from "../planning/index.js";
+import { solveOffThread } from "../planning/off-thread.js";
 import { buildRoundInputs, localKind } from "./inputs.js";
 import { emitExchangeEvent, selfUri } from "./publish.js";
 import { buildProblem, checkRound, problemDigest, proposalsFromPlan, type RoundCheck } from "./round.js";
@@ -55,7 +56,7 @@ export async function runRound(ctx: Ctx, options: RoundOptions): Promise<RoundOu
   const problem = buildProblem(inputs);
   const valid = validateProblem(problem);
   if (!valid.ok) return { ok: false, reason: `the network view does not make a valid problem: ${valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}` };
-  const plan = await solve(problem);
+  const plan = await solveOffThread(problem);
   const digest = problemDigest(problem);
   const deadline = new Date(now.getTime() + options.answerSeconds * 1000).toISOString();
   const drafts = proposalsFromPlan(inputs, plan, { deadline, plannerVersion: PLANNER_VERSION, digest });
@@ -130,7 +131,7 @@ export interface PublishedRound {
 export async function verifyRound(r: Pick<PublishedRound, "problem" | "plan" | "digest" | "plannerVersion">): Promise<RoundCheck & { plannerVersion: string }> {
   const valid = validateProblem(r.problem);
   if (!valid.ok) return { ok: false, reason: "digest-mismatch", detail: "the published problem is not a valid planning problem", plannerVersion: PLANNER_VERSION };
-  const recomputed = await solve(valid.problem);
+  const recomputed = await solveOffThread(valid.problem);
   const check = checkRound(r.problem, { digest: r.digest, plan: r.plan }, recomputed);
   if (check.ok && r.plannerVersion !== PLANNER_VERSION) {
     return { ok: false, reason: "plan-mismatch", detail: `the round used ${r.plannerVersion}, this node runs ${PLANNER_VERSION}`, plannerVersion: PLANNER_VERSION };

@@ -1,0 +1,86 @@
+/**
+ * The planner off the event loop. HiGHS runs synchronously inside its WASM
+ * module: a planning round or a public `/rounds/:id/verify` solved on the main
+ * thread would stop the node answering HTTP and its inbox for as long as the
+ * solve takes (seconds on a large network view). A server therefore solves in
+ * one worker thread, started on first use and stopped after a minute idle so
+ * an idle node does not keep HiGHS's memory. The CLI and the tests of the
+ * planner itself call `solve` directly.
+ */
+import { Worker } from "node:worker_threads";
+import type { Plan, Problem } from "./types.js";
+
+const IDLE_MS = 60_000;
+
+interface Pending {
+  readonly resolve: (plan: Plan) => void;
+  readonly reject: (err: Error) => void;
+}
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+let idleTimer: NodeJS.Timeout | undefined;
+
+/** Solves `problem` (already validated) in the planner thread; same result as `solve`. */
+export function solveOffThread(problem: Problem): Promise<Plan> {
+  const w = worker ?? start();
+  clearTimeout(idleTimer);
+  const id = nextId++;
+  return new Promise<Plan>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    w.postMessage({ id, problem });
+  });
+}
+
+/** Stops the planner thread now; solves still waiting fail. (Nodes need not call it: the thread is unref'd and stops when idle.) */
+export async function stopPlannerThread(): Promise<void> {
+  clearTimeout(idleTimer);
+  const w = worker;
+  worker = null;
+  if (w) await w.terminate();
+}
+
+function start(): Worker {
+  const w = new Worker(...workerEntry());
+  // The thread never keeps the process alive: a node shutting down does not wait for a solve.
+  w.unref();
+  w.on("message", (m: { id: number; plan?: Plan; error?: string }) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.error !== undefined) p.reject(new Error(`planner failed: ${m.error}`));
+    else p.resolve(m.plan!);
+    if (pending.size === 0) idleTimer = setTimeout(() => void stopIdle(w), IDLE_MS).unref();
+  });
+  // A crash (say, HiGHS's WASM heap exhausted) fails what was waiting; the next solve starts a fresh thread.
+  const fail = (err: Error) => {
+    if (worker === w) worker = null;
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      p.reject(err);
+    }
+  };
+  w.on("error", (err) => fail(new Error(`planner thread crashed: ${err.message}`)));
+  w.on("exit", (code) => fail(new Error(`planner thread exited (code ${code})`)));
+  worker = w;
+  return w;
+}
+
+async function stopIdle(w: Worker): Promise<void> {
+  if (worker !== w || pending.size > 0) return;
+  worker = null;
+  await w.terminate();
+}
+
+/**
+ * The worker's source sits beside this file: `.js` once compiled, `.ts` when
+ * run through tsx. tsx's loader is registered in the main thread only, so a
+ * `.ts` worker first registers it again, then imports the entry.
+ */
+function workerEntry(): [string | URL, { eval?: boolean }] {
+  if (!import.meta.url.endsWith(".ts")) return [new URL("./solve-worker.js", import.meta.url), {}];
+  const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const entry = JSON.stringify(new URL("./solve-worker.ts", import.meta.url).href);
+  return [`import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true }];
+}
