@@ -27,6 +27,7 @@ import { registerExchange } from "./exchange/register.js";
 import type { Community } from "./community/service.js";
 import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
 import { registerHaulRoutes } from "./transport/http-hauls.js";
+import { registerDepartureRoutes } from "./transport/http-departures.js";
 import { registerTransportRoutes } from "./transport/http-routes.js";
 import { seedCatalogue } from "./supply/catalogue-store.js";
 import { registerSupplyRoutes } from "./supply/http.js";
@@ -105,6 +106,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerActivityRoute(app, deps);
   registerNetworkRoutes(app, deps);
   registerTransportRoutes(app, deps);
+  registerDepartureRoutes(app, deps);
   registerHaulRoutes(app, deps);
   registerResourceRoutes(app, deps);
   registerSupplyRoutes(app, deps);

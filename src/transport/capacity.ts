@@ -55,6 +55,32 @@ export function release(legs: readonly LegCapacity[], span: LegSpan, load: Load)
   );
 }
 
+export type ResizeResult =
+  | { readonly ok: true; readonly legs: LegCapacity[] }
+  | { readonly ok: false; readonly field: "capacityKg" | "capacityM3"; readonly leg: number; readonly booked: number };
+
+/**
+ * A departure's room changed (another vehicle, a trailer less): every leg
+ * keeps what is already booked on it, so the new room may not go below the
+ * most booked leg. Absent sizes stay as they were.
+ */
+export function resize(legs: readonly LegCapacity[], size: { capacityKg?: number; capacityM3?: number }): ResizeResult {
+  for (const l of legs) {
+    const bookedKg = l.capacityKg - l.remainingKg;
+    const bookedM3 = l.capacityM3 - l.remainingM3;
+    if (size.capacityKg !== undefined && size.capacityKg < bookedKg) return { ok: false, field: "capacityKg", leg: l.leg, booked: bookedKg };
+    if (size.capacityM3 !== undefined && size.capacityM3 < bookedM3) return { ok: false, field: "capacityM3", leg: l.leg, booked: bookedM3 };
+  }
+  return {
+    ok: true,
+    legs: legs.map((l) => {
+      const kg = size.capacityKg ?? l.capacityKg;
+      const m3 = size.capacityM3 ?? l.capacityM3;
+      return { ...l, capacityKg: kg, capacityM3: m3, remainingKg: kg - (l.capacityKg - l.remainingKg), remainingM3: m3 - (l.capacityM3 - l.remainingM3) };
+    }),
+  };
+}
+
 /** The legs a haul from stop `from` to stop `to` rides on, or null when the route does not go that way. */
 export function spanOf(stops: readonly string[], from: string, to: string): LegSpan | null {
   const i = stops.indexOf(from);

@@ -150,6 +150,7 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
         legs: body.legs,
         schedule: specs,
         refrigerated: body.refrigerated ?? false,
+        capacity: { kg: body.capacityKg, m3: body.capacityM3 },
         status: "active",
         departures: times.map((t) => ({
           uri: departureUri(uri, t),

@@ -1,3 +1,4 @@
+import { initialLegs } from "./capacity.js";
 import type { RouteSnapshot } from "./store.js";
 import { expandAll } from "./schedule.js";
 
@@ -11,13 +12,17 @@ export function departureUri(routeUri: string, at: Date): string {
 /**
  * Keeps a recurring route's departures `horizonDays` ahead as time passes:
  * the departures its schedule has in the horizon that the route does not
- * have yet, each with the route's full capacity. Existing departures (and
+ * have yet, each with the route's own capacity (not that of a departure the
+ * driver resized; routes saved before that existed copy the first departure's
+ * legs). Existing departures (and
  * what is reserved on them) are kept as they are. Null when nothing is new,
  * the route is withdrawn, or it is not driven from this node.
  */
 export function rollForward(route: RouteSnapshot, now: Date, horizonDays: number): RouteSnapshot | null {
   if (route.status !== "active" || route.driverId === null) return null;
-  const template = route.departures[0]?.legs;
+  const template = route.capacity
+    ? initialLegs(route.legs.length, route.capacity.kg, route.capacity.m3)
+    : route.departures[0]?.legs;
   if (!template) return null;
   const have = new Set(route.departures.map((d) => d.departsAt));
   const fresh = expandAll(route.schedule, now, new Date(now.getTime() + horizonDays * DAY))

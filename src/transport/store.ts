@@ -36,6 +36,8 @@ export interface RouteSnapshot {
   readonly legs: readonly LegInfo[];
   readonly schedule: readonly DepartureSpec[];
   readonly refrigerated: boolean;
+  /** The room a new departure of our own route starts with; departures may differ from it (see http-departures.ts). */
+  readonly capacity?: { readonly kg: number; readonly m3: number } | null;
   readonly status: "active" | "withdrawn";
   readonly departures: readonly { uri: string; departsAt: number; cancelled: boolean; legs: readonly LegCapacity[] }[];
 }
@@ -52,6 +54,8 @@ export function saveRoute(db: Db, r: RouteSnapshot): void {
     legsJson: JSON.stringify(r.legs),
     scheduleJson: JSON.stringify(r.schedule),
     refrigerated: r.refrigerated,
+    capacityKg: r.capacity?.kg ?? null,
+    capacityM3: r.capacity?.m3 ?? null,
     status: r.status,
   };
   db.insert(routesTable)
@@ -95,6 +99,7 @@ export function loadSnapshot(db: Db, route: RouteRow): RouteSnapshot {
     legs: JSON.parse(route.legsJson) as LegInfo[],
     schedule: JSON.parse(route.scheduleJson) as DepartureSpec[],
     refrigerated: route.refrigerated,
+    capacity: route.capacityKg === null || route.capacityM3 === null ? null : { kg: route.capacityKg, m3: route.capacityM3 },
     status: route.status,
     departures: deps.map((d) => ({ uri: d.uri, departsAt: d.departsAt, cancelled: d.cancelled, legs: legs.get(d.uri) ?? [] })),
   };

@@ -35,6 +35,9 @@ export const routesTable = sqliteTable(
     /** JSON: the departure specs as published (one-off and weekly). */
     scheduleJson: text("schedule_json").notNull(),
     refrigerated: integer("refrigerated", { mode: "boolean" }).notNull(),
+    /** The room a new departure starts with (our own routes; null for received ones, whose departures carry it). */
+    capacityKg: real("capacity_kg"),
+    capacityM3: real("capacity_m3"),
     status: text("status", { enum: ["active", "withdrawn"] }).notNull(),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
