@@ -44,7 +44,23 @@ export function describeEntry(e: LedgerEntry): string {
   }
 }
 
-export function toLedgerCollection(origin: string, actor: string, head: string, entries: readonly LedgerEntry[]) {
+/** Where the page of entries after seq `after` is. */
+export function ledgerPageUrl(origin: string, after: number): string {
+  return `${origin}/ledger?after=${after}`;
+}
+
+/**
+ * The collection: its head, its length and its first page. A ledger that
+ * fits in one page also lists its entries inline, so a small community's
+ * ledger is one request.
+ */
+export function toLedgerCollection(
+  origin: string,
+  actor: string,
+  head: string,
+  totalItems: number,
+  allEntries: readonly LedgerEntry[] | null,
+) {
   return {
     "@context": LEDGER_CONTEXT,
     id: `${origin}/ledger`,
@@ -52,22 +68,41 @@ export function toLedgerCollection(origin: string, actor: string, head: string, 
     attributedTo: actor,
     name: "Public ledger",
     ledgerHead: head,
-    totalItems: entries.length,
-    orderedItems: entries.map((e) => ({
-      id: `${origin}/ledger#${e.seq}`,
-      type: "Note",
-      seq: e.seq,
-      entryType: e.type,
-      payload: e.payload,
-      prevHash: e.prevHash,
-      hash: e.hash,
-      published: new Date(e.at).toISOString(),
-      content: describeEntry(e),
-    })),
+    totalItems,
+    first: ledgerPageUrl(origin, 0),
+    ...(allEntries ? { orderedItems: allEntries.map((e) => ledgerItem(origin, e)) } : {}),
   };
 }
 
-/** Reads entries back from a fetched collection; null when it is not shaped like one. */
+/** One page, oldest entry first; `next` while more entries follow. */
+export function toLedgerPage(origin: string, after: number, entries: readonly LedgerEntry[], more: boolean) {
+  const last = entries.at(-1)?.seq ?? after;
+  return {
+    "@context": LEDGER_CONTEXT,
+    id: ledgerPageUrl(origin, after),
+    type: "OrderedCollectionPage",
+    partOf: `${origin}/ledger`,
+    startIndex: after,
+    ...(more ? { next: ledgerPageUrl(origin, last) } : {}),
+    orderedItems: entries.map((e) => ledgerItem(origin, e)),
+  };
+}
+
+function ledgerItem(origin: string, e: LedgerEntry) {
+  return {
+    id: `${origin}/ledger#${e.seq}`,
+    type: "Note",
+    seq: e.seq,
+    entryType: e.type,
+    payload: e.payload,
+    prevHash: e.prevHash,
+    hash: e.hash,
+    published: new Date(e.at).toISOString(),
+    content: describeEntry(e),
+  };
+}
+
+/** Reads entries back from a fetched collection or page; null when it is not shaped like one. */
 export function fromLedgerCollection(doc: unknown): LedgerEntry[] | null {
   if (!doc || typeof doc !== "object") return null;
   const items = (doc as { orderedItems?: unknown }).orderedItems;

@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { ledgerAlertsTable, ledgerHeadsSeenTable } from "../db/schema/community.js";
-import { checkAgainstSeen, parseHead } from "./ledger.js";
+import { checkAgainstSeen, type LedgerEntry, parseHead } from "./ledger.js";
 import { fromLedgerCollection } from "./ledger-ld.js";
 
 /**
@@ -42,7 +42,7 @@ export async function checkPeerLedger(db: Db, actorUri: string, fetchFn: typeof 
   if (!parsed) return raise(db, actorUri, null, `malformed ledger head ${head}`);
   if (new URL(ledger).origin !== new URL(actorUri).origin)
     return raise(db, actorUri, null, "the ledger is not on the community's own server");
-  const entries = fromLedgerCollection(await fetchJson(fetchFn, ledger));
+  const entries = await fetchLedgerEntries(fetchFn, ledger);
   if (!entries) return raise(db, actorUri, null, "the ledger collection could not be read");
   const seen = db.select().from(ledgerHeadsSeenTable).where(eq(ledgerHeadsSeenTable.actorUri, actorUri)).all();
   const atHead = entries.find((e) => e.seq === parsed.seq);
@@ -64,6 +64,32 @@ function raise(db: Db, actorUri: string, seq: number | null, reason: string): Pe
   if (!(last && last.reason === reason && last.seq === seq))
     db.insert(ledgerAlertsTable).values({ actorUri, seq, reason }).run();
   return { ok: false, head: null, reason, seq };
+}
+
+/**
+ * Every entry of a remote ledger: inline when the collection holds them all,
+ * else page by page from `first` along `next`. Pages must stay on the
+ * ledger's own server and never loop; anything else reads as unreadable.
+ */
+async function fetchLedgerEntries(fetchFn: typeof fetch, url: string): Promise<LedgerEntry[] | null> {
+  const doc = (await fetchJson(fetchFn, url)) as { totalItems?: unknown; first?: unknown } | null;
+  const inline = fromLedgerCollection(doc);
+  const total = typeof doc?.totalItems === "number" ? doc.totalItems : null;
+  if (inline && (total === null || inline.length >= total)) return inline;
+  const out: LedgerEntry[] = [];
+  const visited = new Set<string>();
+  let next = typeof doc?.first === "string" ? doc.first : null;
+  if (next === null) return null;
+  while (next !== null) {
+    if (visited.has(next) || new URL(next, url).origin !== new URL(url).origin) return null;
+    visited.add(next);
+    const page = (await fetchJson(fetchFn, new URL(next, url).href)) as { next?: unknown } | null;
+    const entries = fromLedgerCollection(page);
+    if (!entries) return null;
+    out.push(...entries);
+    next = entries.length > 0 && typeof page?.next === "string" ? page.next : null;
+  }
+  return out;
 }
 
 async function fetchJson(fetchFn: typeof fetch, url: string): Promise<unknown> {

@@ -2,7 +2,7 @@ import { asc, desc, gt } from "drizzle-orm";
 import type { Db, Sqlite } from "../db/client.js";
 import { type LedgerRow, ledgerTable } from "../db/schema/community.js";
 import { now } from "./clock.js";
-import { formatHead, type LedgerEntry, nextEntry, verifyChain } from "./ledger.js";
+import { formatHead, type LedgerEntry, nextEntry, type VerifyResult, verifyChain } from "./ledger.js";
 
 /** Ledger entry types; payloads hold totals and decisions, never personal voucher data. */
 export type LedgerType =
@@ -67,7 +67,11 @@ export function toEntry(row: LedgerRow): LedgerEntry {
   };
 }
 
-export function listLedger(db: Db, after = 0, limit = 10_000): LedgerEntry[] {
+/** Entries per page of the public ledger (and per step when the whole chain is checked). */
+export const LEDGER_PAGE = 1000;
+
+/** Entries after seq `after`, oldest first. */
+export function listLedger(db: Db, after = 0, limit = LEDGER_PAGE): LedgerEntry[] {
   return db
     .select()
     .from(ledgerTable)
@@ -83,8 +87,27 @@ export function ledgerHead(db: Db): string {
   return formatHead(head ?? null);
 }
 
-export function verifyLedger(db: Db) {
-  return verifyChain(listLedger(db));
+/** The newest `count` entries, newest first. */
+export function latestLedger(db: Db, count: number): LedgerEntry[] {
+  return db.select().from(ledgerTable).orderBy(desc(ledgerTable.seq)).limit(count).all().map(toEntry);
+}
+
+/** Number of entries (seqs run 1, 2, 3… without gaps in a sound ledger; the last seq is the length). */
+export function ledgerLength(db: Db): number {
+  return db.select().from(ledgerTable).orderBy(desc(ledgerTable.seq)).limit(1).get()?.seq ?? 0;
+}
+
+/** The whole chain, a page at a time so memory stays flat however long the ledger grows. */
+export function verifyLedger(db: Db): VerifyResult {
+  let last: LedgerEntry | null = null;
+  let result: VerifyResult = verifyChain([]);
+  for (;;) {
+    const page = listLedger(db, last?.seq ?? 0, LEDGER_PAGE);
+    if (page.length === 0) return result;
+    result = verifyChain(page, last);
+    if (!result.ok) return result;
+    last = page.at(-1)!;
+  }
 }
 
 /**

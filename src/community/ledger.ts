@@ -33,10 +33,17 @@ export function nextEntry(head: LedgerEntry | null, type: string, payload: unkno
 
 export type VerifyResult = { ok: true; length: number; head: string } | { ok: false; seq: number; reason: string };
 
-/** Recomputes the chain in order; returns the first broken entry. */
-export function verifyChain(entries: readonly LedgerEntry[]): VerifyResult {
-  let prev = GENESIS_HASH;
-  let expectedSeq = 1;
+/**
+ * Recomputes the chain in order; returns the first broken entry. `after` is
+ * the entry just before `entries` (the genesis by default), so a long ledger
+ * can be checked page by page.
+ */
+export function verifyChain(
+  entries: readonly LedgerEntry[],
+  after: Pick<LedgerEntry, "seq" | "hash"> | null = null,
+): VerifyResult {
+  let prev = after?.hash ?? GENESIS_HASH;
+  let expectedSeq = (after?.seq ?? 0) + 1;
   for (const e of entries) {
     if (e.seq !== expectedSeq)
       return { ok: false, seq: expectedSeq, reason: `entry ${expectedSeq} is missing (found ${e.seq})` };
@@ -46,7 +53,7 @@ export function verifyChain(entries: readonly LedgerEntry[]): VerifyResult {
     prev = e.hash;
     expectedSeq++;
   }
-  return { ok: true, length: entries.length, head: formatHead(entries.at(-1) ?? null) };
+  return { ok: true, length: expectedSeq - 1, head: formatHead(entries.at(-1) ?? after) };
 }
 
 /** "<seq>:<hash>", the form the head travels in (0:<genesis> for an empty ledger). */

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { listLedger } from "../community/ledger-store.js";
+import { latestLedger } from "../community/ledger-store.js";
 import { listVotes } from "../community/vote-store.js";
 import type { ResourceKindRow, SupplyItemRow } from "../db/schema/supply.js";
 import type { App } from "../http/types.js";
@@ -51,7 +51,7 @@ function communityPage(web: Web, request: FastifyRequest, reply: FastifyReply) {
     .filter((v) => v.closedAt !== null)
     .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0))
     .slice(0, 20);
-  const ledger = listLedger(db).slice(-LEDGER_SHOWN).reverse();
+  const ledger = latestLedger(db, LEDGER_SHOWN);
 
   const itemTable = (rows: SupplyItemRow[], need: boolean): SafeHtml =>
     rows.length === 0
