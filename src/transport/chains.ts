@@ -61,7 +61,11 @@ interface Ride {
   readonly offsets: readonly number[];
 }
 
-function ridesOf(routes: readonly KnownRoute[], departures: readonly KnownDeparture[], q: Pick<WayQuery, "start" | "end">): Ride[] {
+function ridesOf(
+  routes: readonly KnownRoute[],
+  departures: readonly KnownDeparture[],
+  q: Pick<WayQuery, "start" | "end">,
+): Ride[] {
   const byUri = new Map(routes.filter((r) => !r.withdrawn).map((r) => [r.uri, r]));
   const rides: Ride[] = [];
   for (const d of departures) {
@@ -77,7 +81,8 @@ function ridesOf(routes: readonly KnownRoute[], departures: readonly KnownDepart
 /** The segment of `ride` from stop i to stop j, or null when a leg between them lacks room for the load. */
 function segmentOf(ride: Ride, i: number, j: number, load: Load): ChainSegment | null {
   const legs = ride.departure.legs.filter((l) => l.leg >= i && l.leg < j);
-  if (legs.length !== j - i || !legs.every((l) => l.remainingKg >= load.weightKg && l.remainingM3 >= load.volumeM3)) return null;
+  if (legs.length !== j - i || !legs.every((l) => l.remainingKg >= load.weightKg && l.remainingM3 >= load.volumeM3))
+    return null;
   const at = ride.departure.departsAt;
   return {
     route: ride.route.uri,
@@ -163,7 +168,8 @@ export function planSegments(
   const transfer = minTransferMinutes * MINUTE;
   return chain.segments.map((planned, k) => {
     const ready = k === 0 ? Number.NEGATIVE_INFINITY : chain.segments[k - 1]!.arrivesAt + transfer;
-    const deadline = k === chain.segments.length - 1 ? Number.POSITIVE_INFINITY : chain.segments[k + 1]!.leavesAt - transfer;
+    const deadline =
+      k === chain.segments.length - 1 ? Number.POSITIVE_INFINITY : chain.segments[k + 1]!.leavesAt - transfer;
     const ways: ChainSegment[] = [];
     for (const ride of rides) {
       const stops = ride.route.stops.map((s) => s.uri);

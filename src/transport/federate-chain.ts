@@ -44,12 +44,17 @@ export async function requestHaulOrChain(
     load: { weightKg: input.weightKg, volumeM3: input.volumeM3 ?? 0 },
   };
   const chain = findChain(routes, departures, q, options);
-  if (!chain || chain.segments.length < 2) return { ok: false, reason: `${single.reason}, nor does any chain of departures with hand-overs` };
+  if (!chain || chain.segments.length < 2)
+    return { ok: false, reason: `${single.reason}, nor does any chain of departures with hand-overs` };
   const plans = planSegments(chain, routes, departures, q, options);
   const uri = new URL(`/hauls/chains/${crypto.randomUUID()}`, config.origin).href;
   const stops = [input.from, ...chain.segments.map((s) => s.to)];
   const rows = plans.map((p, index) =>
-    haulRowOf(ctx, { ...input, from: p.from, to: p.to, window: p.window }, driversOf(db, p.ways), stops, { uri, index, length: plans.length }),
+    haulRowOf(ctx, { ...input, from: p.from, to: p.to, window: p.window }, driversOf(db, p.ways), stops, {
+      uri,
+      index,
+      length: plans.length,
+    }),
   );
   const offers = await Promise.all(rows.map((r) => prepareHaulOffer(ctx, r)));
   const hauls = commitWithActivities(ctx.data, (emit) => {

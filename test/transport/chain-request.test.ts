@@ -5,7 +5,10 @@ import { initialLegs } from "../../src/transport/capacity.js";
 import { saveRoute } from "../../src/transport/store.js";
 import { buildTestApp } from "../helpers/test-app.js";
 
-const json = (auth: Record<string, string>, body: unknown) => ({ headers: { ...auth, "content-type": "application/json" }, payload: JSON.stringify(body) });
+const json = (auth: Record<string, string>, body: unknown) => ({
+  headers: { ...auth, "content-type": "application/json" },
+  payload: JSON.stringify(body),
+});
 const self = "http://127.0.0.1:9/actors/testville";
 const b = "http://127.0.0.1:1/actors/b";
 const c = "http://127.0.0.1:2/actors/c";
@@ -55,23 +58,40 @@ t.test("a way no single route covers is requested as two linked segment hauls, i
   const body = res.json();
   t.equal(body.chain.length, 2, "two segments");
   t.same(body.chain.handOvers, [b], "handed over at b");
-  t.same(body.chain.segments.map((s: any) => [s.index, s.from, s.to, s.status]), [
-    [0, self, b, "open"],
-    [1, b, c, "open"],
-  ]);
-  t.same(body.chain.plan.map((p: any) => p.ways.map((w: any) => w.driver)), [["http://127.0.0.1:1/actors/driver-x"], ["http://127.0.0.1:2/actors/driver-y"]]);
+  t.same(
+    body.chain.segments.map((s: any) => [s.index, s.from, s.to, s.status]),
+    [
+      [0, self, b, "open"],
+      [1, b, c, "open"],
+    ],
+  );
+  t.same(
+    body.chain.plan.map((p: any) => p.ways.map((w: any) => w.driver)),
+    [["http://127.0.0.1:1/actors/driver-x"], ["http://127.0.0.1:2/actors/driver-y"]],
+  );
   t.equal(body.chain.plan[0].ways[0].arrivesAt, new Date(at(2)).toISOString(), "X reaches b after the 2 h leg");
 
   const rows = db.select().from(haulsTable).all();
-  t.same(rows.map((r) => [r.chainIndex, r.chainLength, r.quantity, r.resource, r.chainUri === body.chain.uri]), [
-    [0, 2, 40, request.resource, true],
-    [1, 2, 40, request.resource, true],
-  ]);
+  t.same(
+    rows.map((r) => [r.chainIndex, r.chainLength, r.quantity, r.resource, r.chainUri === body.chain.uri]),
+    [
+      [0, 2, 40, request.resource, true],
+      [1, 2, 40, request.resource, true],
+    ],
+  );
   t.equal(rows[1]!.windowStart, at(3), "segment 2 may only leave once the goods can be at b");
 
-  const offers = db.select().from(outboxTable).all().map((o) => ({ audience: JSON.parse(o.audienceJson), activity: JSON.parse(o.activityJson) }));
+  const offers = db
+    .select()
+    .from(outboxTable)
+    .all()
+    .map((o) => ({ audience: JSON.parse(o.audienceJson), activity: JSON.parse(o.activityJson) }));
   t.equal(offers.length, 2, "one Offer per segment, saved with the rows");
-  t.same(offers.map((o) => o.audience.actors.map((a: any) => a.id)), [["http://127.0.0.1:1/actors/driver-x"], ["http://127.0.0.1:2/actors/driver-y"]], "each to its segment's driver");
+  t.same(
+    offers.map((o) => o.audience.actors.map((a: any) => a.id)),
+    [["http://127.0.0.1:1/actors/driver-x"], ["http://127.0.0.1:2/actors/driver-y"]],
+    "each to its segment's driver",
+  );
   t.match(JSON.stringify(offers[0]!.activity), body.chain.uri);
   t.match(JSON.stringify(offers[0]!.activity), `segment 1 of 2, hand-over at ${b}`);
 
@@ -80,22 +100,32 @@ t.test("a way no single route covers is requested as two linked segment hauls, i
   t.equal(one.chain.status, "open");
   const chain = await node.app.inject({ url: `/api/hauls/chains/${body.chain.id}`, headers: node.auth });
   t.equal(chain.statusCode, 200);
-  t.same(chain.json().segments.map((s: any) => s.id), rows.map((r) => r.id));
-  t.equal((await node.app.inject({ url: "/api/hauls/chains/00000000-0000-0000-0000-000000000000", headers: node.auth })).statusCode, 404);
+  t.same(
+    chain.json().segments.map((s: any) => s.id),
+    rows.map((r) => r.id),
+  );
+  t.equal(
+    (await node.app.inject({ url: "/api/hauls/chains/00000000-0000-0000-0000-000000000000", headers: node.auth }))
+      .statusCode,
+    404,
+  );
   t.equal((await node.app.inject({ url: "/api/hauls/chains/nope", headers: node.auth })).statusCode, 400);
 });
 
-t.test("a chain whose timing does not connect is refused like any way that cannot be found; nothing is saved", async (t) => {
-  const node = await buildTestApp(t);
-  const { db } = node.services;
-  seed(db, 1);
-  const res = await node.app.inject({ method: "POST", url: "/api/hauls", ...json(node.auth, request) });
-  t.equal(res.statusCode, 422);
-  t.same(res.json().errors, [{ name: "to", reason: "no possible way in the route graph" }], "names the field");
-  t.match(res.json().detail, /nor does any chain/);
-  t.same(db.select().from(haulsTable).all(), [], "no haul saved");
-  t.same(db.select().from(outboxTable).all(), [], "no activity queued");
-});
+t.test(
+  "a chain whose timing does not connect is refused like any way that cannot be found; nothing is saved",
+  async (t) => {
+    const node = await buildTestApp(t);
+    const { db } = node.services;
+    seed(db, 1);
+    const res = await node.app.inject({ method: "POST", url: "/api/hauls", ...json(node.auth, request) });
+    t.equal(res.statusCode, 422);
+    t.same(res.json().errors, [{ name: "to", reason: "no possible way in the route graph" }], "names the field");
+    t.match(res.json().detail, /nor does any chain/);
+    t.same(db.select().from(haulsTable).all(), [], "no haul saved");
+    t.same(db.select().from(outboxTable).all(), [], "no activity queued");
+  },
+);
 
 t.test("a way one route covers is still one haul, with no chain", async (t) => {
   const node = await buildTestApp(t);
@@ -103,5 +133,8 @@ t.test("a way one route covers is still one haul, with no chain", async (t) => {
   const res = await node.app.inject({ method: "POST", url: "/api/hauls", ...json(node.auth, { ...request, to: b }) });
   t.equal(res.statusCode, 201);
   t.equal(res.json().chain, null);
-  t.same(res.json().ways.map((w: any) => w.departure), ["http://127.0.0.1:1/routes/x/departures/1"]);
+  t.same(
+    res.json().ways.map((w: any) => w.departure),
+    ["http://127.0.0.1:1/routes/x/departures/1"],
+  );
 });

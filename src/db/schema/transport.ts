@@ -127,7 +127,10 @@ export const haulsTable = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [index("transport_hauls_status_idx").on(t.status), index("transport_hauls_chain_idx").on(t.chainUri, t.chainIndex)],
+  (t) => [
+    index("transport_hauls_status_idx").on(t.status),
+    index("transport_hauls_chain_idx").on(t.chainUri, t.chainIndex),
+  ],
 );
 
 /** Drivers who declined a request: it stays open for the others, but leaves this driver's list. */
