@@ -4,7 +4,7 @@ import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
 import { driverOf, requireDriver } from "./driver-auth.js";
-import { acceptHaul, declineHaul, driverHauls, driverHaulStep, type DriverStep, haulStep } from "./haul-actions.js";
+import { acceptHaul, cancelChain, declineHaul, driverHauls, driverHaulStep, type DriverStep, haulStep } from "./haul-actions.js";
 import type { HaulEvent } from "./hauls.js";
 import { requestHaulOrChain } from "./federate-chain.js";
 import { chainStatus } from "./hauls.js";
@@ -128,6 +128,26 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
       if (!h) throw HttpProblem.of("notFound", `No haul request ${request.params.id}`);
       if (h.requesterUri !== self()) throw HttpProblem.of("forbidden", "Only the requesting community cancels a haul request.");
       return step(h, { type: "cancel" }, config.handle);
+    },
+  );
+
+  app.post(
+    "/api/hauls/chains/:id/cancel",
+    {
+      ...admin,
+      schema: {
+        tags: ["transport"],
+        summary: "The requesting community cancels every segment of a chain, in one go, while no goods are on the move",
+        params: ChainParams,
+      },
+    },
+    async (request) => {
+      const uri = findChainUri(db, request.params.id);
+      if (!uri) throw HttpProblem.of("notFound", `No haul chain ${request.params.id}`);
+      const segments = haulsInChain(db, uri);
+      if (segments.some((h) => h.requesterUri !== self())) throw HttpProblem.of("forbidden", "Only the requesting community cancels a chain.");
+      await cancelChain(deps, segments, config.handle);
+      return serializeChain(db, uri);
     },
   );
 

@@ -2,7 +2,7 @@ import t from "tap";
 import { outboxTable } from "../../src/db/schema/federation.js";
 import { haulsTable } from "../../src/db/schema/transport.js";
 import { initialLegs } from "../../src/transport/capacity.js";
-import { saveRoute } from "../../src/transport/store.js";
+import { saveRoute, updateHaul } from "../../src/transport/store.js";
 import { buildTestApp } from "../helpers/test-app.js";
 
 const json = (auth: Record<string, string>, body: unknown) => ({
@@ -137,4 +137,56 @@ t.test("a way one route covers is still one haul, with no chain", async (t) => {
     res.json().ways.map((w: any) => w.departure),
     ["http://127.0.0.1:1/routes/x/departures/1"],
   );
+});
+
+t.test("the requester cancels a whole chain in one go, unless goods are already on the move", async (t) => {
+  const node = await buildTestApp(t);
+  const { db } = node.services;
+  seed(db, 3);
+  const made = (await node.app.inject({ method: "POST", url: "/api/hauls", ...json(node.auth, request) })).json();
+  const rows = db.select().from(haulsTable).all();
+  updateHaul(db, rows[1]!.id, { status: "picked_up", pickedUp: 40 });
+  const refused = await node.app.inject({
+    method: "POST",
+    url: `/api/hauls/chains/${made.chain.id}/cancel`,
+    headers: node.auth,
+  });
+  t.equal(refused.statusCode, 409, "segment 2 is picked up");
+  t.match(refused.json().detail, /Segment 2/);
+  t.same(
+    db
+      .select()
+      .from(haulsTable)
+      .all()
+      .map((r) => r.status),
+    ["open", "picked_up"],
+    "nothing changed",
+  );
+  t.equal(db.select().from(outboxTable).all().length, 2, "no cancel went out");
+
+  updateHaul(db, rows[1]!.id, { status: "open", pickedUp: null });
+  const res = await node.app.inject({
+    method: "POST",
+    url: `/api/hauls/chains/${made.chain.id}/cancel`,
+    headers: node.auth,
+  });
+  t.equal(res.statusCode, 200);
+  t.equal(res.json().status, "cancelled");
+  t.same(
+    res.json().segments.map((s: any) => s.status),
+    ["cancelled", "cancelled"],
+  );
+  const sent = db.select().from(outboxTable).all().slice(2);
+  t.same(
+    sent.map((o) => JSON.parse(o.audienceJson).actors.map((a: any) => a.id)),
+    [["http://127.0.0.1:1/actors/driver-x"], ["http://127.0.0.1:2/actors/driver-y"]],
+    "each segment's driver is told",
+  );
+  const again = await node.app.inject({
+    method: "POST",
+    url: `/api/hauls/chains/${made.chain.id}/cancel`,
+    headers: node.auth,
+  });
+  t.equal(again.statusCode, 200, "cancelling twice changes nothing");
+  t.equal(db.select().from(outboxTable).all().length, 4);
 });
