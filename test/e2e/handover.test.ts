@@ -293,10 +293,12 @@ t.test("a way two drivers share, with a hand-over at B; then two drivers race fo
       xApi(`/api/driver/hauls/${xh.id}/accept`, { method: "POST", json: { departure: xDeparture } }),
       yApi(`/api/driver/hauls/${yh.id}/accept`, { method: "POST", json: { departure: yDeparture } }),
     ]);
-    t.same(
-      answers.map((r) => r.status),
-      [200, 200],
-      "each node takes its own driver's acceptance",
+    // Usually both nodes take their own driver's acceptance (200, 200). On a slow machine the first
+    // Accept can reach the other driver's node before its driver's request is handled: that one is 409.
+    const statuses = answers.map((r) => r.status);
+    t.ok(
+      statuses.includes(200) && statuses.every((s) => s === 200 || s === 409),
+      `both answered (${statuses.join(", ")})`,
     );
 
     const kept = await eventually(async () => {
@@ -312,10 +314,13 @@ t.test("a way two drivers share, with a hand-over at B; then two drivers race fo
       kept.driver === x.actor
         ? { node: b, api: yApi, dep: yDeparture, was: before.y }
         : { node: a, api: xApi, dep: xDeparture, was: before.x };
-    await eventually(
-      async () => (await haulAt(loser.node, haul.uri))?.status === "cancelled",
-      "the losing driver's node to learn the haul is not theirs",
-    );
+    const loserAnswer = statuses[loser.node === a ? 0 : 1];
+    t.equal(statuses[winner.node === a ? 0 : 1], 200, "the kept driver's own node accepted");
+    // A loser that reserved is cancelled by the requester; one refused at once never held the haul.
+    await eventually(async () => {
+      const h = await haulAt(loser.node, haul.uri);
+      return loserAnswer === 200 ? h?.status === "cancelled" : h?.status === "accepted" && h.driver === kept.driver;
+    }, "the losing driver's node to learn the haul is not theirs");
     await eventually(
       async () => (await remaining(loser.api, loser.dep)) === loser.was,
       "the loser's reservation to be released",
