@@ -11,7 +11,7 @@ import { type HaulEventPayload, type Party, payloadOfHaul, toHaulAccept, toHaulE
 import { toRouteProposal } from "../federation/mappers/route.js";
 import { type AddressedActor, commitWithActivities, type PreparedActivity, prepareActivity } from "../federation/outbox.js";
 import { followActor } from "../network/follow-actor.js";
-import { findFollowing } from "../network/follows.js";
+import { findFollowing, listFollowers } from "../network/follows.js";
 import { driverIdentifier } from "./drivers.js";
 import { rollForward } from "./roll-forward.js";
 import { findRoute, listRoutes, loadSnapshot, type RouteSnapshot, saveRoute, type StoredStop } from "./store.js";
@@ -35,7 +35,12 @@ export function stopParties(stops: readonly StoredStop[]): Party[] {
   return stops.filter((s) => s.inbox !== null).map((s) => ({ id: s.uri, inbox: s.inbox!, sharedInbox: s.sharedInbox }));
 }
 
-/** Create / Update / Delete of a route, from its driver to every community on it (and any extra parties). */
+/**
+ * Create / Update / Delete of a route, from its driver to every community on
+ * it, to the communities following the driver's home community (so a
+ * community can plan ways with hand-overs over routes that do not name it),
+ * and to any extra parties.
+ */
 export async function prepareRouteActivity(
   ctx: Ctx,
   kind: "create" | "update" | "delete",
@@ -44,7 +49,7 @@ export async function prepareRouteActivity(
   extra: readonly Party[] = [],
 ): Promise<PreparedActivity> {
   const actor = ctx.getActorUri(driverIdentifier);
-  const audience = remoteOnly(ctx, [...stopParties(route.stops), ...extra]);
+  const audience = remoteOnly(ctx, [...stopParties(route.stops), ...homeFollowers(ctx), ...extra]);
   const id = activityUri(ctx.data.config.origin, crypto.randomUUID());
   const tos = route.stops.map((s) => new URL(s.uri));
   const object = toRouteProposal(route, ctx.getActorUri(ctx.data.config.handle));
@@ -55,6 +60,18 @@ export async function prepareRouteActivity(
         ? new Update({ id, actor, object, tos })
         : new Delete({ id, actor, object: new URL(route.uri), tos });
   return prepareActivity(ctx, activity, { sender: driverIdentifier, audience: { followers: false, actors: audience }, listed: true });
+}
+
+/** The accepted followers of our community, as haul/route parties. */
+function homeFollowers(ctx: Ctx): Party[] {
+  const out: Party[] = [];
+  let after: number | undefined;
+  do {
+    const page = listFollowers(ctx.data.db, ctx.data.config.handle, { status: "accepted", after, limit: 500 });
+    for (const f of page.items) out.push({ id: f.actorUri, inbox: f.inboxUrl, sharedInbox: f.sharedInboxUrl });
+    after = page.next ?? undefined;
+  } while (after !== undefined);
+  return out;
 }
 
 /** Everyone concerned with a haul: the communities and the candidate drivers, except the sender. */

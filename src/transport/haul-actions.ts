@@ -176,3 +176,33 @@ export async function haulStep(
 }
 
 class CapacityShort extends Error {}
+
+/**
+ * The requester cancels every segment of a chain at once (one transaction):
+ * refused, changing nothing, when any segment's goods are already on the
+ * move. Segments already cancelled are left as they are.
+ */
+export async function cancelChain(deps: Pick<HttpDeps, "services" | "context">, segments: readonly HaulRow[], sender: string): Promise<void> {
+  const { services } = deps;
+  const { db } = services;
+  const live = segments.filter((h) => h.status !== "cancelled");
+  const steps = live.map((h) => ({ h, next: applyHaulEvent(stateOf(h), { type: "cancel" }) }));
+  const refused = steps.find((s) => !s.next.ok);
+  if (refused && !refused.next.ok) throw HttpProblem.of("conflict", `Segment ${(refused.h.chainIndex ?? 0) + 1}: ${refused.next.reason}`);
+  const event = { type: "cancel" } as const;
+  const prepared = await Promise.all(live.map((h) => prepareHaulEvent(deps.context(), h, { ...event, haul: h.uri }, sender)));
+  const actor = deps.context().getActorUri(sender).href;
+  const released: string[] = [];
+  commitWithActivities(services, (emit) => {
+    steps.forEach(({ h, next }, i) => {
+      if (findHaul(db, h.id)?.status !== h.status) throw HttpProblem.of("conflict", "The chain changed meanwhile; try again.");
+      if (next.ok) updateHaul(db, h.id, fieldsOf(next.state, event));
+      const route = releaseIfCarriedHere(db, h, event);
+      if (route) released.push(route);
+      emit(prepared[i]!);
+      haulStepRecorded(db, { haul: h, event: { ...event, haul: h.uri }, activityId: prepared[i]!.id, actor });
+    });
+  });
+  for (const route of released) void publishCapacity(deps.context(), route).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
+  for (const [i, { h }] of steps.entries()) await haulStepSettled(deps.context(), { haul: h, event: { ...event, haul: h.uri }, activityId: prepared[i]!.id, actor });
+}

@@ -75,3 +75,21 @@ export function applyHaulEvent(state: HaulState, event: HaulEvent): Transition {
 function ok(state: HaulState): Transition {
   return { ok: true, state };
 }
+
+export const CHAIN_STATUSES = ["open", "accepted", "under_way", "received", "cancelled", "incomplete"] as const;
+export type ChainStatus = (typeof CHAIN_STATUSES)[number];
+
+/**
+ * A chain of segment hauls as one status: cancelled when any segment is,
+ * received when the last one is, open while any segment still lacks a
+ * driver, under way once goods moved, else accepted. "incomplete" when this
+ * node knows only some of the segments.
+ */
+export function chainStatus(segments: readonly { status: HaulStatus }[], length: number): ChainStatus {
+  if (segments.length < length) return "incomplete";
+  const s = segments.map((x) => x.status);
+  if (s.includes("cancelled")) return "cancelled";
+  if (s[s.length - 1] === "received") return "received";
+  if (s.includes("open")) return "open";
+  return s.every((x) => x === "accepted") ? "accepted" : "under_way";
+}

@@ -4,12 +4,17 @@ import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
 import { driverOf, requireDriver } from "./driver-auth.js";
-import { acceptHaul, declineHaul, driverHauls, driverHaulStep, type DriverStep, haulStep } from "./haul-actions.js";
+import { acceptHaul, cancelChain, declineHaul, driverHauls, driverHaulStep, type DriverStep, haulStep } from "./haul-actions.js";
 import type { HaulEvent } from "./hauls.js";
-import { findHaul, listHauls } from "./store.js";
-import { requestHaul } from "./request-haul.js";
+import { requestHaulOrChain } from "./federate-chain.js";
+import { chainStatus } from "./hauls.js";
+import { findChainUri, findHaul, haulsInChain, listHauls } from "./store.js";
+import type { Db } from "../db/client.js";
+import type { ChainSegment } from "./chains.js";
+import type { Way } from "./ways.js";
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const ChainParams = Type.Object({ id: Type.String({ pattern: "^[0-9a-f-]{36}$" }) });
 const Uri = Type.String({ minLength: 1, maxLength: 2048, format: "uri" });
 
 /** Haul requests: sent by a community's admin, answered and carried out by drivers, confirmed by the receiver. */
@@ -26,7 +31,8 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
       ...admin,
       schema: {
         tags: ["transport"],
-        summary: "Request a haul: sent to every driver whose departures cover the way",
+        summary:
+          "Request a haul: sent to every driver whose departures cover the way; when no single departure does, to the drivers of each segment of the best chain with hand-overs",
         body: Type.Object(
           {
             resource: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -50,7 +56,7 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
       if (end <= start) throw HttpProblem.invalid("window.end", "must be after window.start");
       if (end <= Date.now()) throw HttpProblem.invalid("window.end", "is in the past");
       if (b.from === b.to) throw HttpProblem.invalid("to", "must differ from from");
-      const result = await requestHaul(deps.context(), {
+      const result = await requestHaulOrChain(deps.context(), {
         resource: b.resource,
         quantity: b.quantity,
         unit: b.unit,
@@ -64,8 +70,11 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
       if (!result.ok) {
         throw HttpProblem.of("unprocessable", result.reason, { errors: [{ name: "to", reason: "no possible way in the route graph" }] });
       }
-      const { haul: saved, ways } = result;
-      return reply.status(201).send({ ...serializeHaul(saved), ways });
+      const { haul: saved, ways, chain } = result;
+      const timed = (w: Way | ChainSegment) =>
+        "leavesAt" in w ? { ...w, leavesAt: new Date(w.leavesAt).toISOString(), arrivesAt: new Date(w.arrivesAt).toISOString() } : w;
+      const segments = chain?.plans.map((p) => ({ from: p.from, to: p.to, ways: p.ways.map(timed) }));
+      return reply.status(201).send({ ...serializeHaul(saved), ways: ways.map(timed), chain: chain ? { ...serializeChain(db, chain.uri), plan: segments } : null });
     },
   );
 
@@ -76,8 +85,18 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
   app.get("/api/hauls/:id", { ...admin, schema: { tags: ["transport"], summary: "One haul request", params: IdParams } }, async (request) => {
     const h = findHaul(db, request.params.id);
     if (!h) throw HttpProblem.of("notFound", `No haul request ${request.params.id}`);
-    return serializeHaul(h);
+    return { ...serializeHaul(h), chain: h.chainUri ? serializeChain(db, h.chainUri) : null };
   });
+
+  app.get(
+    "/api/hauls/chains/:id",
+    { ...admin, schema: { tags: ["transport"], summary: "A chain of segment hauls (a way with hand-overs), as this node knows it", params: ChainParams } },
+    async (request) => {
+      const uri = findChainUri(db, request.params.id);
+      if (!uri) throw HttpProblem.of("notFound", `No haul chain ${request.params.id}`);
+      return serializeChain(db, uri);
+    },
+  );
 
   app.post(
     "/api/hauls/:id/receipt",
@@ -109,6 +128,26 @@ export function registerHaulRoutes(app: App, deps: HttpDeps): void {
       if (!h) throw HttpProblem.of("notFound", `No haul request ${request.params.id}`);
       if (h.requesterUri !== self()) throw HttpProblem.of("forbidden", "Only the requesting community cancels a haul request.");
       return step(h, { type: "cancel" }, config.handle);
+    },
+  );
+
+  app.post(
+    "/api/hauls/chains/:id/cancel",
+    {
+      ...admin,
+      schema: {
+        tags: ["transport"],
+        summary: "The requesting community cancels every segment of a chain, in one go, while no goods are on the move",
+        params: ChainParams,
+      },
+    },
+    async (request) => {
+      const uri = findChainUri(db, request.params.id);
+      if (!uri) throw HttpProblem.of("notFound", `No haul chain ${request.params.id}`);
+      const segments = haulsInChain(db, uri);
+      if (segments.some((h) => h.requesterUri !== self())) throw HttpProblem.of("forbidden", "Only the requesting community cancels a chain.");
+      await cancelChain(deps, segments, config.handle);
+      return serializeChain(db, uri);
     },
   );
 
@@ -192,6 +231,40 @@ export function serializeHaul(h: HaulRow) {
     difference: h.difference,
     handedOverAt: JSON.parse(h.handedOverJson) as string[],
     flag: h.flag,
+    chain: h.chainUri ? { uri: h.chainUri, index: h.chainIndex, length: h.chainLength } : null,
     updatedAt: new Date(h.updatedAt).toISOString(),
+  };
+}
+
+/** A chain with every segment this node knows: where the goods are handed over and how far each got. */
+export function serializeChain(db: Db, uri: string) {
+  const segments = haulsInChain(db, uri);
+  const length = segments[0]?.chainLength ?? 0;
+  const last = segments.length === length ? segments[length - 1] : undefined;
+  return {
+    uri,
+    id: uri.slice(uri.lastIndexOf("/") + 1),
+    length,
+    status: chainStatus(segments, length),
+    from: segments[0]?.chainIndex === 0 ? segments[0].fromUri : null,
+    to: last?.toUri ?? null,
+    handOvers: segments.filter((s) => s.chainIndex !== length - 1).map((s) => s.toUri),
+    quantity: segments[0]?.quantity ?? null,
+    received: last?.received ?? null,
+    difference: last?.difference ?? null,
+    segments: segments.map((s) => ({
+      index: s.chainIndex,
+      id: s.id,
+      uri: s.uri,
+      from: s.fromUri,
+      to: s.toUri,
+      status: s.status,
+      driver: s.driverUri,
+      departure: s.departureUri,
+      window: { start: new Date(s.windowStart).toISOString(), end: new Date(s.windowEnd).toISOString() },
+      pickedUp: s.pickedUp,
+      delivered: s.delivered,
+      received: s.received,
+    })),
   };
 }

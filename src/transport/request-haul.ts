@@ -27,6 +27,8 @@ export interface HaulInput {
   readonly drivers?: readonly string[];
 }
 
+export type NewHaulRow = Omit<HaulRow, "id" | "createdAt" | "updatedAt">;
+
 export type HaulRequestResult =
   | { readonly ok: true; readonly haul: HaulRow; readonly ways: Way[] }
   | { readonly ok: false; readonly reason: string };
@@ -35,9 +37,8 @@ export type HaulRequestResult =
 export async function prepareHaulRequest(
   ctx: Context<NodeServices>,
   input: HaulInput,
-): Promise<{ row: Omit<HaulRow, "id" | "createdAt" | "updatedAt">; offer: PreparedActivity; ways: Way[] } | { reason: string }> {
-  const { db, config } = ctx.data;
-  const self = ctx.getActorUri(config.handle).href;
+): Promise<{ row: NewHaulRow; offer: PreparedActivity; ways: Way[] } | { reason: string }> {
+  const { db } = ctx.data;
   const load = { weightKg: input.weightKg, volumeM3: input.volumeM3 ?? 0 };
   const { routes, departures } = graphInput(db);
   let ways = findWays(routes, departures, { from: input.from, to: input.to, start: input.window.start, end: input.window.end, load });
@@ -48,11 +49,29 @@ export async function prepareHaulRequest(
     const r = findRoute(db, w.route)!;
     drivers.set(r.driverUri, { id: r.driverUri, inbox: r.driverInbox, sharedInbox: null });
   }
-  const stops = new Map(listRoutes(db).flatMap((r) => stopsOf(r)).map((s) => [s.uri, s]));
-  const parties = [input.from, input.to].map((uri) => stops.get(uri)).filter((s) => s?.inbox);
-  // The requester is always a party (it may be on none of the routes): it hears every step.
+  const row = haulRowOf(ctx, input, [...drivers.values()], [input.from, input.to]);
+  const offer = await prepareHaulOffer(ctx, row);
+  return { row, offer, ways };
+}
+
+/**
+ * A new haul row: sent to `drivers`, concerning the communities at `stops`
+ * (those we know an inbox for) and always the requester, which may be on
+ * none of the routes but hears every step.
+ */
+export function haulRowOf(
+  ctx: Context<NodeServices>,
+  input: HaulInput,
+  drivers: readonly Party[],
+  stops: readonly string[],
+  chain: { uri: string; index: number; length: number } | null = null,
+): NewHaulRow {
+  const { db, config } = ctx.data;
+  const self = ctx.getActorUri(config.handle).href;
+  const known = new Map(listRoutes(db).flatMap((r) => stopsOf(r)).map((s) => [s.uri, s]));
+  const parties = stops.map((uri) => known.get(uri)).filter((s) => s?.inbox);
   const requester = { uri: self, inbox: ctx.getInboxUri(config.handle).href, sharedInbox: ctx.getInboxUri().href };
-  const row: Omit<HaulRow, "id" | "createdAt" | "updatedAt"> = {
+  return {
     uri: new URL(`/hauls/${crypto.randomUUID()}`, config.origin).href,
     requesterUri: self,
     fromUri: input.from,
@@ -60,13 +79,13 @@ export async function prepareHaulRequest(
     resource: input.resource,
     quantity: input.quantity,
     unit: input.unit,
-    weightKg: load.weightKg,
-    volumeM3: load.volumeM3,
+    weightKg: input.weightKg,
+    volumeM3: input.volumeM3 ?? 0,
     windowStart: input.window.start,
     windowEnd: input.window.end,
     reason: input.reason ?? null,
     status: "open",
-    driversJson: JSON.stringify([...drivers.values()]),
+    driversJson: JSON.stringify(drivers),
     partiesJson: JSON.stringify([...new Map([...parties, requester].map((s) => [s!.uri, { id: s!.uri, inbox: s!.inbox!, sharedInbox: s!.sharedInbox }])).values()]),
     driverUri: null,
     departureUri: null,
@@ -78,14 +97,22 @@ export async function prepareHaulRequest(
     difference: null,
     handedOverJson: "[]",
     flag: null,
+    chainUri: chain?.uri ?? null,
+    chainIndex: chain?.index ?? null,
+    chainLength: chain?.length ?? null,
   };
+}
+
+/** The Offer of a new haul row to its drivers and communities (serialised before any transaction). */
+export function prepareHaulOffer(ctx: Context<NodeServices>, row: NewHaulRow): Promise<PreparedActivity> {
+  const { config } = ctx.data;
+  const self = ctx.getActorUri(config.handle).href;
   const preview = { ...row, id: 0, createdAt: Date.now(), updatedAt: Date.now() };
   const audience = haulAudience(ctx, preview, self);
-  const offer = await prepareActivity(ctx, toHaulOffer(preview, activityUri(config.origin, crypto.randomUUID()), audience.map((a) => a.id)), {
+  return prepareActivity(ctx, toHaulOffer(preview, activityUri(config.origin, crypto.randomUUID()), audience.map((a) => a.id)), {
     sender: config.handle,
     audience: { followers: false, actors: audience },
   });
-  return { row, offer, ways };
 }
 
 /** Prepares and saves a haul request with its Offer (one transaction). */

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, like, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import {
   type DepartureLegRow,
@@ -233,6 +233,20 @@ export function hasDeclined(db: Db, haulUri: string, driverId: string): boolean 
 
 export function recordDecline(db: Db, haulUri: string, driverId: string): void {
   db.insert(haulDeclinesTable).values({ haulUri, driverId }).onConflictDoNothing().run();
+}
+
+/** The segments of a chain this node knows, in driving order. */
+export function haulsInChain(db: Db, chainUri: string): HaulRow[] {
+  return db.select().from(haulsTable).where(eq(haulsTable.chainUri, chainUri)).orderBy(asc(haulsTable.chainIndex)).all();
+}
+
+/** A chain's URI from the id at its end (`…/hauls/chains/{id}`), whichever node requested it. */
+export function findChainUri(db: Db, id: string): string | undefined {
+  return db
+    .select({ uri: haulsTable.chainUri })
+    .from(haulsTable)
+    .where(like(haulsTable.chainUri, `%/hauls/chains/${id}`))
+    .get()?.uri ?? undefined;
 }
 
 /** Hauls riding on any departure of a route. */

@@ -3,7 +3,7 @@ import { Accept, Create, Offer, Proposal } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
 import t from "tap";
 import type { HaulRow } from "../../src/db/schema/transport.js";
-import { haulEventOf, haulPayloadOf, toHaulAccept, toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/haul.js";
+import { chainLinkOf, haulEventOf, haulPayloadOf, toHaulAccept, toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/haul.js";
 import { routePayloadOf, toRouteProposal } from "../../src/federation/mappers/route.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import type { RouteSnapshot } from "../../src/transport/store.js";
@@ -84,6 +84,9 @@ const haul: HaulRow = {
   difference: null,
   handedOverJson: "[]",
   flag: null,
+  chainUri: null,
+  chainIndex: null,
+  chainLength: null,
   createdAt: 0,
   updatedAt: 0,
 };
@@ -116,4 +119,22 @@ t.test("a haul request, its acceptance and a later step survive the round trip",
   const note = await (await Create.fromJsonLd(createJson, options)).getObject(options);
   t.same(note ? await haulEventOf(note) : null, received);
   t.equal(note?.replyTargetId?.href, haul.uri, "the Note replies to the haul request");
+});
+
+t.test("a segment of a chain carries its link in the Offer's context and says where it stands in summary", async (t) => {
+  const segment: HaulRow = { ...haul, toUri: "https://b.example/actors/b", chainUri: "https://a.example/hauls/chains/7", chainIndex: 0, chainLength: 2 };
+  const offer = toHaulOffer(segment, new URL("https://a.example/activities/5"), [route.driverUri]);
+  const json = await offer.toJsonLd({ format: "compact", contextLoader: loader });
+  const back = await Offer.fromJsonLd(json, options);
+  t.equal(back.contextIds[0]?.href, segment.chainUri, "context = the chain");
+  t.equal(back.summary?.toString(), "segment 1 of 2, hand-over at https://b.example/actors/b");
+  const p = await back.getObject(options);
+  const payload = p instanceof Proposal ? await haulPayloadOf(p) : null;
+  t.same(payload && chainLinkOf(back, payload), { uri: segment.chainUri, index: 0, length: 2 });
+
+  const plain = await Offer.fromJsonLd(await toHaulOffer(haul, new URL("https://a.example/activities/6"), []).toJsonLd({ format: "compact", contextLoader: loader }), options);
+  const plainPayload = await haulPayloadOf((await plain.getObject(options)) as Proposal);
+  t.equal(plainPayload && chainLinkOf(plain, plainPayload), null, "a one-driver haul has no chain");
+  t.equal(plain.summary, null);
+  t.equal(payload && chainLinkOf(back, { ...payload, chain: { ...payload.chain!, index: 2 } }), null, "an index outside the chain is not trusted");
 });

@@ -119,10 +119,21 @@ export const haulsTable = sqliteTable(
     handedOverJson: text("handed_over_json").notNull().default("[]"),
     /** Set when the route or departure carrying it was withdrawn or changed. */
     flag: text("flag"),
+    /**
+     * A way that needs several drivers is requested as one haul per segment,
+     * linked by the chain's URI; index from 0 in driving order. All null for
+     * a haul carried by one departure.
+     */
+    chainUri: text("chain_uri"),
+    chainIndex: integer("chain_index"),
+    chainLength: integer("chain_length"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [index("transport_hauls_status_idx").on(t.status)],
+  (t) => [
+    index("transport_hauls_status_idx").on(t.status),
+    index("transport_hauls_chain_idx").on(t.chainUri, t.chainIndex),
+  ],
 );
 
 /** Drivers who declined a request: it stays open for the others, but leaves this driver's list. */

@@ -16,7 +16,7 @@ import {
 } from "../../transport/store.js";
 import type { NodeServices } from "../context.js";
 import { commitWithActivities } from "../outbox.js";
-import { haulEventOf, haulPayloadOf, type HaulEventPayload } from "../mappers/haul.js";
+import { chainLinkOf, haulEventOf, haulPayloadOf, type HaulEventPayload } from "../mappers/haul.js";
 import { routePayloadOf } from "../mappers/route.js";
 import { markProcessed } from "./log.js";
 
@@ -103,6 +103,8 @@ export async function onHaulOffer(ctx: Ctx, offer: Offer): Promise<void> {
     return;
   }
   if (object.id.origin === ctx.data.config.origin) return;
+  // A segment of a way with hand-overs: keep its link, so this node can show the whole chain.
+  const chain = chainLinkOf(offer, p);
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: offer.id!.href, actor: offer.actorId!.href, type: "HaulOffer" })) return;
     insertHaul(db, {
@@ -121,6 +123,9 @@ export async function onHaulOffer(ctx: Ctx, offer: Offer): Promise<void> {
       status: "open",
       driversJson: JSON.stringify(p.drivers),
       partiesJson: JSON.stringify(p.parties),
+      chainUri: chain?.uri ?? null,
+      chainIndex: chain?.index ?? null,
+      chainLength: chain?.length ?? null,
     });
   });
 }

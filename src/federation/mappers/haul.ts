@@ -24,6 +24,15 @@ export interface HaulPayload {
   /** Candidate drivers and the communities concerned, with their inboxes so every party can address the others. */
   readonly drivers: readonly Party[];
   readonly parties: readonly Party[];
+  /** Present when the haul is one segment of a way that needs several drivers. */
+  readonly chain?: ChainLink;
+}
+
+/** Where a segment haul sits in its chain (index from 0, in driving order). */
+export interface ChainLink {
+  readonly uri: string;
+  readonly index: number;
+  readonly length: number;
 }
 
 export interface Party {
@@ -54,7 +63,20 @@ export function payloadOfHaul(h: HaulRow): HaulPayload {
     reason: h.reason,
     drivers: JSON.parse(h.driversJson) as Party[],
     parties: JSON.parse(h.partiesJson) as Party[],
+    ...(h.chainUri !== null && h.chainIndex !== null && h.chainLength !== null
+      ? { chain: { uri: h.chainUri, index: h.chainIndex, length: h.chainLength } }
+      : {}),
   };
+}
+
+/** "segment 1 of 2, hand-over at B": what a person reading the Offer needs to know about the chain. */
+export function chainSummary(h: Pick<HaulRow, "chainIndex" | "chainLength" | "fromUri" | "toUri">): string | null {
+  if (h.chainIndex === null || h.chainLength === null) return null;
+  const where = [
+    h.chainIndex > 0 ? `picked up at ${h.fromUri}` : null,
+    h.chainIndex < h.chainLength - 1 ? `hand-over at ${h.toUri}` : null,
+  ].filter((x) => x !== null);
+  return `segment ${h.chainIndex + 1} of ${h.chainLength}, ${where.join(", ")}`;
 }
 
 /** row → AP: a haul request is a Proposal with purpose "request" for a deliverService Intent. */
@@ -84,14 +106,33 @@ export function toHaulProposal(h: HaulRow): Proposal {
   });
 }
 
-/** The haul request sent to the candidate drivers (and the other community, so it knows). */
+/**
+ * The haul request sent to the candidate drivers (and the other community,
+ * so it knows). A segment of a chain names the chain in the Offer's
+ * `context` and says where it stands in `summary`.
+ */
 export function toHaulOffer(h: HaulRow, activityId: URL, recipients: readonly string[]): Offer {
   return new Offer({
     id: activityId,
     actor: new URL(h.requesterUri),
     object: toHaulProposal(h),
     tos: recipients.map((r) => new URL(r)),
+    contexts: h.chainUri ? [new URL(h.chainUri)] : [],
+    summary: chainSummary(h),
   });
+}
+
+/**
+ * AP → the chain link of a received haul Offer: the chain URI from the
+ * Offer's `context`, its place from the payload. Null for a one-driver haul
+ * or when the two disagree (a malformed Offer is treated as unlinked).
+ */
+export function chainLinkOf(offer: Offer, p: HaulPayload): ChainLink | null {
+  const context = offer.contextIds[0]?.href ?? null;
+  const c = p.chain;
+  if (!c || context === null || c.uri !== context) return null;
+  if (!Number.isInteger(c.index) || !Number.isInteger(c.length) || c.index < 0 || c.index >= c.length) return null;
+  return { uri: c.uri, index: c.index, length: c.length };
 }
 
 export async function haulPayloadOf(p: Proposal): Promise<HaulPayload | null> {
