@@ -56,50 +56,19 @@ interface Setting {
 export const SETTINGS = {
   port: { env: "TENDRIL_PORT", flag: "port", help: "TCP port to listen on (default 3000)" },
   host: { env: "TENDRIL_HOST", flag: "host", help: "Interface to bind (default localhost)" },
-  origin: {
-    env: "TENDRIL_ORIGIN",
-    flag: "origin",
-    help: "Public origin, e.g. https://tendril.example.org (default http://localhost:PORT)",
-  },
+  origin: { env: "TENDRIL_ORIGIN", flag: "origin", help: "Public origin, e.g. https://tendril.example.org (default http://localhost:PORT)" },
   dataDir: { env: "TENDRIL_DATA_DIR", flag: "data-dir", help: "Directory for the SQLite database (default ./data)" },
-  handle: {
-    env: "TENDRIL_HANDLE",
-    flag: "handle",
-    help: "The community's handle: lower-case letters, digits, _ (default community)",
-  },
+  handle: { env: "TENDRIL_HANDLE", flag: "handle", help: "The community's handle: lower-case letters, digits, _ (default community)" },
   name: { env: "TENDRIL_NAME", flag: "name", help: "Display name of the community" },
   summary: { env: "TENDRIL_SUMMARY", flag: "summary", help: "One-paragraph description of the community" },
   location: { env: "TENDRIL_LOCATION", flag: "location", help: "lat,lon of the community, e.g. 41.89,12.49" },
   locationName: { env: "TENDRIL_LOCATION_NAME", flag: "location-name", help: "Place name shown with the location" },
   logLevel: { env: "TENDRIL_LOG_LEVEL", flag: "log-level", help: `One of ${LOG_LEVELS.join(", ")} (default info)` },
-  dev: {
-    env: "TENDRIL_DEV",
-    flag: "dev",
-    boolean: true,
-    help: "Allow loopback/private peers (default: on for a loopback origin)",
-  },
-  followPolicy: {
-    env: "TENDRIL_FOLLOW_POLICY",
-    flag: "follow-policy",
-    help: "auto: accept followers at once; manual: an admin approves each (default auto)",
-  },
-  trustProxy: {
-    env: "TENDRIL_TRUST_PROXY",
-    flag: "trust-proxy",
-    boolean: true,
-    help: "Honour X-Forwarded-* headers (default false)",
-  },
-  followRoutePeers: {
-    env: "TENDRIL_FOLLOW_ROUTE_PEERS",
-    flag: "follow-route-peers",
-    boolean: true,
-    help: "Follow communities joined to us by a driver's route (default true)",
-  },
-  language: {
-    env: "TENDRIL_LANGUAGE",
-    flag: "language",
-    help: `Language of the web pages: ${LANGUAGES.join(", ")} (default en)`,
-  },
+  dev: { env: "TENDRIL_DEV", flag: "dev", boolean: true, help: "Allow loopback/private peers (default: on for a loopback origin)" },
+  followPolicy: { env: "TENDRIL_FOLLOW_POLICY", flag: "follow-policy", help: "auto: accept followers at once; manual: an admin approves each (default auto)" },
+  trustProxy: { env: "TENDRIL_TRUST_PROXY", flag: "trust-proxy", boolean: true, help: "Honour X-Forwarded-* headers (default false)" },
+  followRoutePeers: { env: "TENDRIL_FOLLOW_ROUTE_PEERS", flag: "follow-route-peers", boolean: true, help: "Follow communities joined to us by a driver's route (default true)" },
+  language: { env: "TENDRIL_LANGUAGE", flag: "language", help: `Language of the web pages: ${LANGUAGES.join(", ")} (default en)` },
   bodyLimit: { env: "TENDRIL_BODY_LIMIT", flag: "body-limit", help: "Largest request body in bytes (default 262144)" },
 } as const satisfies Record<string, Setting>;
 
@@ -164,8 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
   const followRoutePeers = readBoolean(raw.values.followRoutePeers, true, (m) => fail("followRoutePeers", m));
 
   const bodyLimit = parseInteger(raw.values.bodyLimit ?? "262144", 1024, 64 * 1024 * 1024);
-  if (bodyLimit === null)
-    fail("bodyLimit", `must be a whole number of bytes from 1024 to 67108864, got "${raw.values.bodyLimit}"`);
+  if (bodyLimit === null) fail("bodyLimit", `must be a whole number of bytes from 1024 to 67108864, got "${raw.values.bodyLimit}"`);
 
   const language = raw.values.language ?? "en";
   if (!isOneOf(LANGUAGES, language)) fail("language", `must be one of ${LANGUAGES.join(", ")}, got "${language}"`);
@@ -268,8 +236,7 @@ function parseLatLon(text: string): { lat: number; lon: number } | string {
     return `must be "lat,lon", e.g. 41.89,12.49; got "${text}"`;
   }
   if (!Number.isFinite(lat) || lat < -90 || lat > 90) return `latitude must be between -90 and 90, got "${parts[0]}"`;
-  if (!Number.isFinite(lon) || lon < -180 || lon > 180)
-    return `longitude must be between -180 and 180, got "${parts[1]}"`;
+  if (!Number.isFinite(lon) || lon < -180 || lon > 180) return `longitude must be between -180 and 180, got "${parts[1]}"`;
   return { lat, lon };
 }
 

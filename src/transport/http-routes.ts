@@ -26,11 +26,7 @@ const Departure = Type.Union([
     {
       weekly: Type.Object(
         {
-          days: Type.Array(Type.Union(WEEKDAYS.map((d) => Type.Literal(d))), {
-            minItems: 1,
-            maxItems: 7,
-            uniqueItems: true,
-          }),
+          days: Type.Array(Type.Union(WEEKDAYS.map((d) => Type.Literal(d))), { minItems: 1, maxItems: 7, uniqueItems: true }),
           time: Type.String({ maxLength: 5 }),
           timeZone: Type.String({ minLength: 1, maxLength: 64 }),
           from: Type.String({ maxLength: 10 }),
@@ -47,10 +43,7 @@ const RouteBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     stops: Type.Array(Uri, { minItems: 2, maxItems: 30 }),
     legs: Type.Array(
-      Type.Object(
-        { distanceKm: Type.Number({ minimum: 0 }), durationMinutes: Type.Number({ minimum: 0 }) },
-        { additionalProperties: false },
-      ),
+      Type.Object({ distanceKm: Type.Number({ minimum: 0 }), durationMinutes: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
     ),
     capacityKg: Type.Number({ minimum: 0 }),
     capacityM3: Type.Number({ minimum: 0 }),
@@ -73,9 +66,7 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
 
   // Recurring departures roll forward as days pass (at start, then hourly).
   const roll = () =>
-    void rollRoutesForward(deps.context()).catch((err: unknown) =>
-      services.log.warn({ err }, "rolling routes forward failed"),
-    );
+    void rollRoutesForward(deps.context()).catch((err: unknown) => services.log.warn({ err }, "rolling routes forward failed"));
   const first = setTimeout(roll, 5_000);
   const hourly = setInterval(roll, ROLL_FORWARD_MS);
   first.unref();
@@ -109,52 +100,33 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
     },
   );
 
-  app.get(
-    "/api/drivers",
-    { ...admin, schema: { tags: ["transport"], summary: "Drivers of this community" } },
-    async () => ({
-      items: listDrivers(db).map((d) => serializeDriver(d, actorOf(d.id))),
-    }),
-  );
+  app.get("/api/drivers", { ...admin, schema: { tags: ["transport"], summary: "Drivers of this community" } }, async () => ({
+    items: listDrivers(db).map((d) => serializeDriver(d, actorOf(d.id))),
+  }));
 
-  app.get(
-    "/api/driver",
-    { ...driver, schema: { tags: ["transport"], summary: "The driver the token belongs to" } },
-    async (request) => {
-      const d = driverOf(request);
-      return serializeDriver(d, actorOf(d.id));
-    },
-  );
+  app.get("/api/driver", { ...driver, schema: { tags: ["transport"], summary: "The driver the token belongs to" } }, async (request) => {
+    const d = driverOf(request);
+    return serializeDriver(d, actorOf(d.id));
+  });
 
   app.post(
     "/api/driver/routes",
-    {
-      ...driver,
-      schema: { tags: ["transport"], summary: "Publish a route: notifies every community on it", body: RouteBody },
-    },
+    { ...driver, schema: { tags: ["transport"], summary: "Publish a route: notifies every community on it", body: RouteBody } },
     async (request, reply) => {
       const route = await publishRoute(deps, driverOf(request), request.body as RouteInput);
       return reply.status(201).send(serializeRoute(route));
     },
   );
 
-  app.get(
-    "/api/driver/routes",
-    { ...driver, schema: { tags: ["transport"], summary: "The driver's routes" } },
-    async (request) => ({
-      items: listRoutes(db, { driverId: driverOf(request).id }).map((r) => serializeRoute(loadSnapshot(db, r))),
-    }),
-  );
+  app.get("/api/driver/routes", { ...driver, schema: { tags: ["transport"], summary: "The driver's routes" } }, async (request) => ({
+    items: listRoutes(db, { driverId: driverOf(request).id }).map((r) => serializeRoute(loadSnapshot(db, r))),
+  }));
 
   app.delete(
     "/api/driver/routes/:id",
     {
       ...driver,
-      schema: {
-        tags: ["transport"],
-        summary: "Withdraw a route: flags the haul requests on it and tells the communities",
-        params: RouteParams,
-      },
+      schema: { tags: ["transport"], summary: "Withdraw a route: flags the haul requests on it and tells the communities", params: RouteParams },
     },
     async (request, reply) => {
       const { route, flaggedHauls } = await withdrawDriverRoute(deps, driverOf(request), request.params.id);
@@ -173,21 +145,13 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const { route, flaggedHauls } = await withdrawDriverDeparture(
-        deps,
-        driverOf(request),
-        request.params.id,
-        request.params.departure,
-      );
+      const { route, flaggedHauls } = await withdrawDriverDeparture(deps, driverOf(request), request.params.id, request.params.departure);
       return { ...serializeRoute(route), flaggedHauls };
     },
   );
 
   const GraphQuery = Type.Object(
-    {
-      days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })),
-      format: Type.Optional(Type.Union([Type.Literal("json"), Type.Literal("geojson")])),
-    },
+    { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })), format: Type.Optional(Type.Union([Type.Literal("json"), Type.Literal("geojson")])) },
     { additionalProperties: false },
   );
   const graphFor = (days = 7) => {
@@ -198,13 +162,7 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
 
   app.get(
     "/api/route-graph",
-    {
-      schema: {
-        tags: ["transport"],
-        summary: "The route graph for the coming planning cycle (JSON, or GeoJSON with format=geojson)",
-        querystring: GraphQuery,
-      },
-    },
+    { schema: { tags: ["transport"], summary: "The route graph for the coming planning cycle (JSON, or GeoJSON with format=geojson)", querystring: GraphQuery } },
     async (request, reply) => {
       const graph = graphFor(request.query.days);
       if (request.query.format === "geojson") return reply.type("application/geo+json").send(toGeoJson(graph));
@@ -219,22 +177,14 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
         tags: ["transport"],
         summary: "Communities reachable from here (or `from`) within N legs",
         querystring: Type.Object(
-          {
-            legs: Type.Integer({ minimum: 1, maximum: 50 }),
-            from: Type.Optional(Uri),
-            days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })),
-          },
+          { legs: Type.Integer({ minimum: 1, maximum: 50 }), from: Type.Optional(Uri), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) },
           { additionalProperties: false },
         ),
       },
     },
     async (request) => {
       const from = request.query.from ?? deps.context().getActorUri(config.handle).href;
-      return {
-        from,
-        legs: request.query.legs,
-        items: reachable(graphFor(request.query.days), from, request.query.legs),
-      };
+      return { from, legs: request.query.legs, items: reachable(graphFor(request.query.days), from, request.query.legs) };
     },
   );
 }
@@ -250,11 +200,6 @@ export function serializeRoute(r: RouteSnapshot) {
     legs: r.legs,
     refrigerated: r.refrigerated,
     schedule: r.schedule,
-    departures: r.departures.map((d) => ({
-      uri: d.uri,
-      departsAt: new Date(d.departsAt).toISOString(),
-      cancelled: d.cancelled,
-      legs: d.legs,
-    })),
+    departures: r.departures.map((d) => ({ uri: d.uri, departsAt: new Date(d.departsAt).toISOString(), cancelled: d.cancelled, legs: d.legs })),
   };
 }

@@ -50,8 +50,7 @@ export function checkSpec(spec: DepartureSpec, path: string, now: Date): Schedul
     if (!until) return { field: `${path}.weekly.until`, reason: "must be a date YYYY-MM-DD" };
     if (Temporal.PlainDate.compare(until, from) < 0) return { field: `${path}.weekly.until`, reason: "is before from" };
     const today = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(w.timeZone).toPlainDate();
-    if (Temporal.PlainDate.compare(until, today) < 0)
-      return { field: `${path}.weekly.until`, reason: "is in the past" };
+    if (Temporal.PlainDate.compare(until, today) < 0) return { field: `${path}.weekly.until`, reason: "is in the past" };
   }
   return null;
 }
@@ -72,9 +71,7 @@ export function expand(spec: DepartureSpec, start: Date, end: Date): Date[] {
   const from = parseDate(w.from);
   if (!from) return [];
   const until = w.until === undefined ? null : parseDate(w.until);
-  const zoneStart = Temporal.Instant.fromEpochMilliseconds(start.getTime())
-    .toZonedDateTimeISO(w.timeZone)
-    .toPlainDate();
+  const zoneStart = Temporal.Instant.fromEpochMilliseconds(start.getTime()).toZonedDateTimeISO(w.timeZone).toPlainDate();
   let day = Temporal.PlainDate.compare(zoneStart, from) > 0 ? zoneStart.subtract({ days: 1 }) : from;
   const wanted = new Set(w.days.map((d) => WEEKDAYS.indexOf(d) + 1));
   const out: Date[] = [];
