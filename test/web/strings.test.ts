@@ -10,14 +10,22 @@ function shape(value: unknown, path = ""): string[] {
   if (typeof value === "string") return [`${path}: string`];
   if (typeof value === "function") return [`${path}: function/${value.length}`];
   if (Array.isArray(value)) return [`${path}: list/${value.length}`];
-  if (value && typeof value === "object") return Object.keys(value).sort().flatMap((k) => shape((value as Record<string, unknown>)[k], `${path}.${k}`));
+  if (value && typeof value === "object")
+    return Object.keys(value)
+      .sort()
+      .flatMap((k) => shape((value as Record<string, unknown>)[k], `${path}.${k}`));
   return [`${path}: ${typeof value}`];
 }
 
 /** Every text of a table, functions called with sample arguments. */
 function texts(value: unknown): string[] {
   if (typeof value === "string") return [value];
-  if (typeof value === "function") return [String((value as (...a: unknown[]) => unknown)(...Array.from({ length: value.length }, (_, i) => (i % 2 ? 3 : "X"))))];
+  if (typeof value === "function")
+    return [
+      String(
+        (value as (...a: unknown[]) => unknown)(...Array.from({ length: value.length }, (_, i) => (i % 2 ? 3 : "X"))),
+      ),
+    ];
   if (Array.isArray(value)) return value.flatMap(texts);
   if (value && typeof value === "object") return Object.values(value).flatMap(texts);
   return [];
@@ -59,7 +67,12 @@ t.test("the pages speak the configured language and say so in <html lang>", asyn
   t.match(form.body, /<html lang="es">/);
   t.match(form.body, /<h1>Publicar una ruta<\/h1>/);
   t.match(form.body, /<legend>Paradas, en el orden del recorrido<\/legend>/);
-  const refused = await browser.post("/driver/routes/new", { _csrf: await browser.csrf("/driver/routes/new"), name: "Ruta", stop1: "", vehicle: "" });
+  const refused = await browser.post("/driver/routes/new", {
+    _csrf: await browser.csrf("/driver/routes/new"),
+    name: "Ruta",
+    stop1: "",
+    vehicle: "",
+  });
   t.equal(refused.statusCode, 400);
   t.match(refused.body, /La ruta no se ha publicado/);
   t.match(refused.body, /Elige al menos dos paradas\./, "the messages beside the fields are Spanish too");
