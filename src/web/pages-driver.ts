@@ -67,8 +67,8 @@ ${
 ${
   upcoming.length === 0
     ? html`<p class="empty">${t.noDepartures}</p>`
-    : html`<table><thead><tr><th scope="col">${t.departure}</th><th scope="col">${t.roomLeft}</th><th scope="col"><span class="skip">${t.runSheet}</span></th><th scope="col"><span class="skip">${t.cancelDeparture}</span></th></tr></thead><tbody>${upcoming.map(
-        (d) => html`<tr><td>${when(d.departsAt)}</td><td>${d.legs.map((l) => html`${r.stops[l.leg]?.name ?? l.leg} → ${r.stops[l.leg + 1]?.name ?? l.leg + 1}: ${l.remainingKg} / ${l.capacityKg} kg<br>`)}</td><td><a href="${runPath(d.uri)}">${t.runSheet}</a></td><td><a href="${cancelPath(r.uri, d.uri)}" aria-label="${t.cancelDeparture}: ${when(d.departsAt)}">${t.cancelDeparture}</a></td></tr>`,
+    : html`<table><thead><tr><th scope="col">${t.departure}</th><th scope="col">${t.roomLeft}</th><th scope="col"><span class="skip">${t.actions}</span></th></tr></thead><tbody>${upcoming.map(
+        (d) => html`<tr><td>${when(d.departsAt)}</td><td>${d.legs.map((l) => html`${r.stops[l.leg]?.name ?? l.leg} → ${r.stops[l.leg + 1]?.name ?? l.leg + 1}: ${l.remainingKg} / ${l.capacityKg} kg<br>`)}</td><td><a href="${runPath(d.uri)}">${t.runSheet}</a><br><a href="${cancelPath(r.uri, d.uri)}" aria-label="${t.cancelDeparture}: ${when(d.departsAt)}">${t.cancelDeparture}</a></td></tr>`,
       )}</tbody></table>`
 }<p><a href="${withdrawPath(r.uri)}" aria-label="${t.withdrawRoute}: ${r.name}">${t.withdrawRoute}</a></p></article>`;
       })

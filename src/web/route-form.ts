@@ -189,7 +189,7 @@ export function renderRouteForm(v: FormView): SafeHtml {
         html`<option value="${k.uri}"${k.uri === chosen ? html` selected` : ""}>${k.uri === v.selfUri ? t.thisCommunity(k.name ?? k.uri) : (k.name ?? k.uri)}</option>`,
     )}</select>`;
     return html`<fieldset class="stop"><legend>${t.stopN(row)}</legend>
-${labelled(`stop${row}`, t.stopN(row), select)}
+${labelled(`stop${row}`, t.community, select)}
 ${row > 1 ? html`${labelled(`km${row}`, t.legKm, numberInput(`km${row}`, false))}${labelled(`min${row}`, t.legMinutes, numberInput(`min${row}`, false))}` : ""}
 </fieldset>`;
   };

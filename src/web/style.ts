@@ -21,7 +21,7 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #ccc;vertical-
 .flash{background:#e3f1e6;border-left:4px solid #0b5d2a;padding:.6rem 1rem}
 .error{background:#fbe9e4;border-left:4px solid #a3300f;padding:.6rem 1rem}
 .field-error{color:#a3300f;font-weight:600;margin:.2rem 0}
-fieldset.stop,fieldset.days{display:grid;gap:.4rem}
+form.stack fieldset{display:grid;gap:.5rem;padding:.5rem .7rem;margin:0;min-width:0}
 .empty{color:#4d4d4d;font-style:italic}
 form.stack{display:grid;gap:.6rem;max-width:32rem;background:#fff;border:1px solid #d9d6c8;padding:1rem;border-radius:.4rem}
 form.inline{display:inline-flex;gap:.4rem;align-items:end;flex-wrap:wrap;margin:.2rem 0}
