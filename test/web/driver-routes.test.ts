@@ -90,7 +90,11 @@ t.test(
     const { a, self, dana, browser } = await nodeA();
     const form = await browser.get("/driver/routes/new");
     t.equal(form.statusCode, 200);
-    t.match(form.body, /<fieldset class="stop"><legend>Stop 1<\/legend>\s*<div><label for="route-stop1">Community<\/label>/, "every stop row is a labelled group");
+    t.match(
+      form.body,
+      /<fieldset class="stop"><legend>Stop 1<\/legend>\s*<div><label for="route-stop1">Community<\/label>/,
+      "every stop row is a labelled group",
+    );
     t.match(
       form.body,
       /<option value="[^"]+\/actors\/beta">Beta Commune<\/option>/,
