@@ -25,12 +25,17 @@ export interface Config {
   readonly bodyLimit: number;
   /** Follow the other communities on a driver's route that names us (the network grows along the roads). */
   readonly followRoutePeers: boolean;
+  /** The language of the web pages (their string table, and `<html lang>`). */
+  readonly language: Language;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const FOLLOW_POLICIES = ["auto", "manual"] as const;
 export type FollowPolicy = (typeof FOLLOW_POLICIES)[number];
+/** Languages the web pages ship in; `src/web/strings.ts` has one table per code (the compiler checks both lists agree). */
+export const LANGUAGES = ["en", "es"] as const;
+export type Language = (typeof LANGUAGES)[number];
 
 export interface ConfigError {
   /** The setting's name as the user wrote it: the env variable or the flag. */
@@ -63,6 +68,7 @@ export const SETTINGS = {
   followPolicy: { env: "TENDRIL_FOLLOW_POLICY", flag: "follow-policy", help: "auto: accept followers at once; manual: an admin approves each (default auto)" },
   trustProxy: { env: "TENDRIL_TRUST_PROXY", flag: "trust-proxy", boolean: true, help: "Honour X-Forwarded-* headers (default false)" },
   followRoutePeers: { env: "TENDRIL_FOLLOW_ROUTE_PEERS", flag: "follow-route-peers", boolean: true, help: "Follow communities joined to us by a driver's route (default true)" },
+  language: { env: "TENDRIL_LANGUAGE", flag: "language", help: `Language of the web pages: ${LANGUAGES.join(", ")} (default en)` },
   bodyLimit: { env: "TENDRIL_BODY_LIMIT", flag: "body-limit", help: "Largest request body in bytes (default 262144)" },
 } as const satisfies Record<string, Setting>;
 
@@ -129,6 +135,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
   const bodyLimit = parseInteger(raw.values.bodyLimit ?? "262144", 1024, 64 * 1024 * 1024);
   if (bodyLimit === null) fail("bodyLimit", `must be a whole number of bytes from 1024 to 67108864, got "${raw.values.bodyLimit}"`);
 
+  const language = raw.values.language ?? "en";
+  if (!isOneOf(LANGUAGES, language)) fail("language", `must be one of ${LANGUAGES.join(", ")}, got "${language}"`);
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -147,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
       trustProxy,
       bodyLimit: bodyLimit as number,
       followRoutePeers,
+      language: language as Language,
     }),
   };
 }

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import t from "tap";
 import { formatConfigErrors, loadConfig } from "../src/config.js";
 
@@ -86,4 +88,30 @@ t.test("malformed values of each kind", async (t) => {
     t.equal(r.ok, false, `${argv.join(" ")} is refused`);
     if (!r.ok) t.match(formatConfigErrors(r.errors), pattern);
   }
+});
+
+t.test("language: en by default, es by flag or env, anything else named and refused with exit 2", async (t) => {
+  const byDefault = loadConfig({}, []);
+  t.equal(byDefault.ok && byDefault.config.language, "en");
+  const flag = loadConfig({ TENDRIL_LANGUAGE: "en" }, ["--language", "es"]);
+  t.equal(flag.ok && flag.config.language, "es", "the flag wins over the environment");
+  const env = loadConfig({ TENDRIL_LANGUAGE: "es" }, []);
+  t.equal(env.ok && env.config.language, "es");
+  const bad = loadConfig({ TENDRIL_LANGUAGE: "klingon" }, []);
+  t.same(bad.ok ? null : bad.errors, [
+    { setting: "TENDRIL_LANGUAGE", message: 'must be one of en, es, got "klingon"' },
+  ]);
+
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", resolve(import.meta.dirname, "../src/server.ts"), "--language", "fr"],
+    {
+      cwd: resolve(import.meta.dirname, ".."),
+      encoding: "utf8",
+      timeout: 30_000,
+    },
+  );
+  t.equal(run.status, 2, "the process exits 2");
+  t.match(run.stderr, /--language: must be one of en, es, got "fr"/);
+  t.notMatch(run.stdout, /listening/);
 });

@@ -1,18 +1,13 @@
 import { Type } from "@fastify/type-provider-typebox";
-import { Group } from "@fedify/vocab";
-import { commitWithActivities } from "../federation/outbox.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
-import { HttpProblem } from "../lib/problem.js";
-import { lookupActor } from "../network/follow-actor.js";
-import { initialLegs } from "./capacity.js";
 import { driverOf, requireDriver } from "./driver-auth.js";
 import { createDriver, driverIdentifier, listDrivers, serializeDriver } from "./drivers.js";
-import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity, rollRoutesForward } from "./federate.js";
+import { rollRoutesForward } from "./federate.js";
+import { publishRoute, type RouteInput, withdrawDriverDeparture, withdrawDriverRoute } from "./route-actions.js";
 import { buildRouteGraph, reachable, toGeoJson } from "./route-graph.js";
-import { departureUri } from "./roll-forward.js";
-import { checkSpec, type DepartureSpec, expandAll, WEEKDAYS } from "./schedule.js";
-import { cancelDeparture, findDeparture, findRoute, graphInput, haulsOnRoute, listRoutes, loadSnapshot, type RouteSnapshot, saveRoute, type StoredStop, updateHaul, withdrawRoute } from "./store.js";
+import { WEEKDAYS } from "./schedule.js";
+import { graphInput, listRoutes, loadSnapshot, type RouteSnapshot } from "./store.js";
 
 const DAY = 86_400_000;
 const Uri = Type.String({ minLength: 1, maxLength: 2048, format: "uri" });
@@ -118,54 +113,7 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
     "/api/driver/routes",
     { ...driver, schema: { tags: ["transport"], summary: "Publish a route: notifies every community on it", body: RouteBody } },
     async (request, reply) => {
-      const d = driverOf(request);
-      const body = request.body;
-      const now = new Date();
-      if (body.legs.length !== body.stops.length - 1) {
-        throw HttpProblem.invalid("legs", `needs one entry per leg: ${body.stops.length - 1} for ${body.stops.length} stops, got ${body.legs.length}`);
-      }
-      const seen = new Set<string>();
-      body.stops.forEach((s, i) => {
-        if (seen.has(s)) throw HttpProblem.invalid(`stops[${i}]`, "appears twice on the route");
-        seen.add(s);
-      });
-      const specs = body.departures as DepartureSpec[];
-      specs.forEach((spec, i) => {
-        const problem = checkSpec(spec, `departures[${i}]`, now);
-        if (problem) throw HttpProblem.invalid(problem.field, problem.reason);
-      });
-      const times = expandAll(specs, now, new Date(now.getTime() + PLANNING_HORIZON_DAYS * DAY));
-      if (times.length === 0) throw HttpProblem.invalid("departures", `none falls within the next ${PLANNING_HORIZON_DAYS} days`);
-
-      const ctx = deps.context();
-      const stops = await Promise.all(body.stops.map((uri, i) => resolveStop(ctx, uri, i)));
-      const uri = new URL(`/routes/${crypto.randomUUID()}`, config.origin).href;
-      const route: RouteSnapshot = {
-        uri,
-        driverId: d.id,
-        driverUri: actorOf(d.id),
-        driverInbox: ctx.getInboxUri(driverIdentifier(d.id)).href,
-        name: body.name,
-        stops,
-        legs: body.legs,
-        schedule: specs,
-        refrigerated: body.refrigerated ?? false,
-        capacity: { kg: body.capacityKg, m3: body.capacityM3 },
-        status: "active",
-        departures: times.map((t) => ({
-          uri: departureUri(uri, t),
-          departsAt: t.getTime(),
-          cancelled: false,
-          legs: initialLegs(stops.length - 1, body.capacityKg, body.capacityM3),
-        })),
-      };
-      const create = await prepareRouteActivity(ctx, "create", route, driverIdentifier(d.id));
-      commitWithActivities(services, (emit) => {
-        saveRoute(db, route);
-        emit(create);
-      });
-      // Our own community on the route is joined to the others just as a remote one is.
-      void followRoutePeers(ctx, stops).catch((err: unknown) => request.log.warn({ err }, "following route peers failed"));
+      const route = await publishRoute(deps, driverOf(request), request.body as RouteInput);
       return reply.status(201).send(serializeRoute(route));
     },
   );
@@ -181,21 +129,8 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
       schema: { tags: ["transport"], summary: "Withdraw a route: flags the haul requests on it and tells the communities", params: RouteParams },
     },
     async (request, reply) => {
-      const d = driverOf(request);
-      const row = findRoute(db, new URL(`/routes/${request.params.id}`, config.origin).href);
-      if (!row) throw HttpProblem.of("notFound", `No route ${request.params.id}`);
-      if (row.driverId !== d.id) throw HttpProblem.of("forbidden", "This route belongs to another driver.");
-      if (row.status === "withdrawn") throw HttpProblem.of("conflict", "The route is already withdrawn.");
-      const snapshot = loadSnapshot(db, row);
-      const affected = haulsOnRoute(db, row.uri).filter((h) => h.status !== "received" && h.status !== "cancelled");
-      const parties = affected.flatMap((h) => JSON.parse(h.partiesJson));
-      const del = await prepareRouteActivity(deps.context(), "delete", snapshot, driverIdentifier(d.id), parties);
-      commitWithActivities(services, (emit) => {
-        withdrawRoute(db, row.uri);
-        for (const h of affected) updateHaul(db, h.id, { flag: "route_withdrawn" });
-        emit(del);
-      });
-      return reply.status(200).send({ ...serializeRoute({ ...snapshot, status: "withdrawn" }), flaggedHauls: affected.map((h) => h.uri) });
+      const { route, flaggedHauls } = await withdrawDriverRoute(deps, driverOf(request), request.params.id);
+      return reply.status(200).send({ ...serializeRoute(route), flaggedHauls });
     },
   );
 
@@ -210,26 +145,8 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const d = driverOf(request);
-      const row = findRoute(db, new URL(`/routes/${request.params.id}`, config.origin).href);
-      if (!row) throw HttpProblem.of("notFound", `No route ${request.params.id}`);
-      if (row.driverId !== d.id) throw HttpProblem.of("forbidden", "This route belongs to another driver.");
-      const depUri = `${row.uri}/departures/${request.params.departure}`;
-      const dep = findDeparture(db, depUri);
-      if (!dep) throw HttpProblem.of("notFound", `No departure ${request.params.departure} on this route`);
-      if (dep.cancelled) throw HttpProblem.of("conflict", "The departure is already withdrawn.");
-      const affected = haulsOnRoute(db, row.uri).filter((h) => h.departureUri === depUri && h.status !== "received" && h.status !== "cancelled");
-      const parties = affected.flatMap((h) => JSON.parse(h.partiesJson));
-      const before = loadSnapshot(db, row);
-      const after = { ...before, departures: before.departures.map((x) => (x.uri === depUri ? { ...x, cancelled: true } : x)) };
-      // The Update omits the cancelled departure: every receiver flags its hauls on it.
-      const update = await prepareRouteActivity(deps.context(), "update", after, driverIdentifier(d.id), parties);
-      commitWithActivities(services, (emit) => {
-        cancelDeparture(db, depUri);
-        for (const h of affected) updateHaul(db, h.id, { flag: "departure_withdrawn" });
-        emit(update);
-      });
-      return { ...serializeRoute(after), flaggedHauls: affected.map((h) => h.uri) };
+      const { route, flaggedHauls } = await withdrawDriverDeparture(deps, driverOf(request), request.params.id, request.params.departure);
+      return { ...serializeRoute(route), flaggedHauls };
     },
   );
 
@@ -270,37 +187,6 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
       return { from, legs: request.query.legs, items: reachable(graphFor(request.query.days), from, request.query.legs) };
     },
   );
-}
-
-/** A stop must be a community (Group) actor we can fetch; anything else is refused, naming the stop. */
-async function resolveStop(ctx: ReturnType<HttpDeps["context"]>, uri: string, i: number): Promise<StoredStop> {
-  const { config } = ctx.data;
-  if (uri === ctx.getActorUri(config.handle).href) {
-    return {
-      uri,
-      name: config.name,
-      lat: config.location?.lat ?? null,
-      lon: config.location?.lon ?? null,
-      inbox: ctx.getInboxUri(config.handle).href,
-      sharedInbox: ctx.getInboxUri().href,
-    };
-  }
-  const actor = await lookupActor(ctx, uri);
-  if (actor === "unreachable") throw HttpProblem.of("unprocessable", `stops[${i}]: ${uri} could not be fetched`, { errors: [{ name: `stops[${i}]`, reason: "could not be fetched as an ActivityPub actor" }] });
-  if (actor === "not-an-actor" || !(actor instanceof Group)) {
-    throw HttpProblem.of("unprocessable", `stops[${i}]: ${uri} is not a community actor`, { errors: [{ name: `stops[${i}]`, reason: "is not a community (Group) actor" }] });
-  }
-  const place = await actor.getLocation().catch(() => null);
-  const lat = place && "latitude" in place ? (place.latitude ?? null) : null;
-  const lon = place && "longitude" in place ? (place.longitude ?? null) : null;
-  return {
-    uri: actor.id!.href,
-    name: actor.name?.toString() ?? null,
-    lat: typeof lat === "number" ? lat : null,
-    lon: typeof lon === "number" ? lon : null,
-    inbox: actor.inboxId!.href,
-    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
-  };
 }
 
 export function serializeRoute(r: RouteSnapshot) {

@@ -41,11 +41,7 @@ export function checkSpec(spec: DepartureSpec, path: string, now: Date): Schedul
   }
   const w = spec.weekly;
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(w.time)) return { field: `${path}.weekly.time`, reason: 'must be "HH:MM"' };
-  try {
-    Temporal.Now.zonedDateTimeISO(w.timeZone);
-  } catch {
-    return { field: `${path}.weekly.timeZone`, reason: `unknown time zone "${w.timeZone}"` };
-  }
+  if (!isTimeZone(w.timeZone)) return { field: `${path}.weekly.timeZone`, reason: `unknown time zone "${w.timeZone}"` };
   if (w.days.length === 0) return { field: `${path}.weekly.days`, reason: "needs at least one day" };
   const from = parseDate(w.from);
   if (!from) return { field: `${path}.weekly.from`, reason: "must be a date YYYY-MM-DD" };
@@ -105,6 +101,30 @@ function parseDate(text: string): Temporal.PlainDate | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
   try {
     return Temporal.PlainDate.from(text, { overflow: "reject" });
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `timeZone` is an IANA time zone this runtime knows (e.g. Europe/Rome, UTC). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    Temporal.Now.zonedDateTimeISO(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A wall-clock date-time "YYYY-MM-DDTHH:MM" (what a date-time form field
+ * sends) in `timeZone`, as the ISO instant a one-off departure's `at` takes;
+ * null when either is malformed. A time skipped by a DST gap moves later.
+ */
+export function instantOfLocal(local: string, timeZone: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local) || !isTimeZone(timeZone)) return null;
+  try {
+    return Temporal.PlainDateTime.from(local, { overflow: "reject" }).toZonedDateTime(timeZone).toInstant().toString();
   } catch {
     return null;
   }

@@ -16,6 +16,8 @@ export interface Web {
   readonly sessions: WebSessions;
   readonly csrf: Csrf;
   readonly t: Strings;
+  /** The pages' language (`<html lang>`), the code of `t`. */
+  readonly lang: string;
   readonly exchange: ExchangeView;
   readonly communityPath: string;
   readonly secureCookies: boolean;
@@ -62,6 +64,7 @@ export function render(
         viewer: state.viewer,
         csrf: state.csrf,
         strings: web.t,
+        lang: web.lang,
         communityPath: web.communityPath,
         flash: typeof done === "string" ? done : null,
         refreshSeconds: options.refreshSeconds,

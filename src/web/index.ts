@@ -12,11 +12,12 @@ import { formOf, parseForm } from "./forms.js";
 import { html } from "./html.js";
 import { registerAdminPages } from "./pages-admin.js";
 import { registerDriverPages } from "./pages-driver.js";
+import { registerDriverRoutePages } from "./pages-driver-routes.js";
 import { registerLoginPages } from "./pages-login.js";
 import { registerMapPages } from "./pages-map.js";
 import { registerMemberPages } from "./pages-member.js";
 import { COOKIE, WebSessions } from "./sessions.js";
-import { en } from "./strings.js";
+import { stringsFor } from "./strings.js";
 import { STYLESHEET } from "./style.js";
 
 export interface WebOptions {
@@ -43,7 +44,8 @@ export async function registerWebPages(app: App, deps: HttpDeps, options: WebOpt
     community: options.community,
     sessions: new WebSessions(db),
     csrf: new Csrf(randomBytes(32)),
-    t: en,
+    t: stringsFor(config.language),
+    lang: config.language,
     exchange: options.exchange ?? noExchanges,
     communityPath: `/actors/${config.handle}`,
     secureCookies: new URL(config.origin).protocol === "https:",
@@ -102,6 +104,7 @@ ${back ? html`<p><a href="${back}">${web.t.goBack}</a></p>` : ""}`;
     registerAdminPages(scope, web);
     registerMemberPages(scope, web);
     registerDriverPages(scope, web);
+    registerDriverRoutePages(scope, web);
     for (const register of options.pages ?? []) register(scope, web);
   });
 }

@@ -8,6 +8,8 @@ export interface LayoutInput {
   readonly viewer: Viewer;
   readonly csrf: string;
   readonly strings: Strings;
+  /** `<html lang>`: the language of `strings`. */
+  readonly lang?: string;
   readonly communityPath: string;
   /** A message key from the strings table (never text from the query string). */
   readonly flash?: string | null;
@@ -33,7 +35,7 @@ export function layout(input: LayoutInput): string {
 ${flashText ? html`<p class="flash" role="status">${flashText}</p>` : ""}
 ${input.body}
 </main>`;
-  return page(input.title, body, { stylesheet: "/assets/style.css", refreshSeconds: input.refreshSeconds });
+  return page(input.title, body, { lang: input.lang, stylesheet: "/assets/style.css", refreshSeconds: input.refreshSeconds });
 }
 
 export function csrfField(token: string): SafeHtml {

@@ -6,6 +6,7 @@ import { done, render, requireDriverViewer, stateOf, type Web } from "./context.
 import { formOf, num, text } from "./forms.js";
 import { html, type SafeHtml } from "./html.js";
 import { postForm, when } from "./layout.js";
+import { cancelPath, withdrawPath } from "./pages-driver-routes.js";
 
 const runPath = (departure: string) => `/driver/run?departure=${encodeURIComponent(departure)}`;
 
@@ -56,6 +57,7 @@ ${
 }
 </section>
 <section aria-labelledby="my-routes"><h2 id="my-routes">${t.myRoutes}</h2>
+<p><a class="button" href="/driver/routes/new">${t.publishRoute}</a></p>
 ${
   routes.length === 0
     ? html`<p class="empty">${t.noRoutes}</p>`
@@ -65,10 +67,10 @@ ${
 ${
   upcoming.length === 0
     ? html`<p class="empty">${t.noDepartures}</p>`
-    : html`<table><thead><tr><th scope="col">${t.departure}</th><th scope="col">${t.roomLeft}</th><th scope="col"><span class="skip">${t.runSheet}</span></th></tr></thead><tbody>${upcoming.map(
-        (d) => html`<tr><td>${when(d.departsAt)}</td><td>${d.legs.map((l) => html`${r.stops[l.leg]?.name ?? l.leg} → ${r.stops[l.leg + 1]?.name ?? l.leg + 1}: ${l.remainingKg} / ${l.capacityKg} kg<br>`)}</td><td><a href="${runPath(d.uri)}">${t.runSheet}</a></td></tr>`,
+    : html`<table><thead><tr><th scope="col">${t.departure}</th><th scope="col">${t.roomLeft}</th><th scope="col"><span class="skip">${t.actions}</span></th></tr></thead><tbody>${upcoming.map(
+        (d) => html`<tr><td>${when(d.departsAt)}</td><td>${d.legs.map((l) => html`${r.stops[l.leg]?.name ?? l.leg} → ${r.stops[l.leg + 1]?.name ?? l.leg + 1}: ${l.remainingKg} / ${l.capacityKg} kg<br>`)}</td><td><a href="${runPath(d.uri)}">${t.runSheet}</a><br><a href="${cancelPath(r.uri, d.uri)}" aria-label="${t.cancelDeparture}: ${when(d.departsAt)}">${t.cancelDeparture}</a></td></tr>`,
       )}</tbody></table>`
-}</article>`;
+}<p><a href="${withdrawPath(r.uri)}" aria-label="${t.withdrawRoute}: ${r.name}">${t.withdrawRoute}</a></p></article>`;
       })
 }
 </section>`;

@@ -1,3 +1,6 @@
+import type { Language } from "../config.js";
+import { es } from "./strings-es.js";
+
 /**
  * Every string the pages show, in one place, so a community can add its own
  * language by adding a table with the same keys.
@@ -56,6 +59,9 @@ export const en = {
     delivered: "Delivery confirmed.",
     haulWithdrawn: "You gave the haul back.",
     loggedOut: "You are logged out.",
+    routePublished: "The route is published: every community on it is told.",
+    routeWithdrawn: "The route is withdrawn.",
+    departureCancelled: "The departure is cancelled.",
   },
   // Login
   loginTitle: "Log in",
@@ -228,7 +234,7 @@ export const en = {
   departure: "Departure",
   myHauls: "My hauls",
   myRoutes: "My routes and departures",
-  noRoutes: "You have no routes yet (publish one through the API).",
+  noRoutes: "You have no routes yet.",
   noDepartures: "No upcoming departures.",
   roomLeft: "Room left per leg",
   runSheet: "Run sheet",
@@ -244,6 +250,69 @@ export const en = {
   noSuchDeparture: "No such departure.",
   notYourDeparture: "This departure is on another driver's route.",
   done: "done",
+  // Driver: publishing and withdrawing routes
+  publishRoute: "Publish a route",
+  routeName: "Route name",
+  routeNameHint: "(e.g. Tuesday milk run)",
+  stopsLegend: "Stops, in driving order",
+  stopsHint: "Choose at least two. Rows left empty are skipped.",
+  stopN: (n: number) => `Stop ${n}`,
+  noStop: "(no stop)",
+  thisCommunity: (name: string) => `${name} (this community)`,
+  legKm: "Distance from the previous stop (km)",
+  legMinutes: "Driving time from the previous stop (minutes)",
+  vehicleLegend: "Vehicle and room",
+  vehicle: "Vehicle",
+  otherVehicle: "Another vehicle: give its room below",
+  vehicleOption: (name: string, kg: number, m3: number) => `${name} (${kg} kg, ${m3} m³)`,
+  roomKg: "Room (kg)",
+  roomM3: "Room (m³)",
+  roomHint: "(used when no vehicle is chosen)",
+  refrigerated: "Refrigerated",
+  departuresLegend: "Departures",
+  departuresHint: "A single departure, a weekly one, or both.",
+  oneOff: "Single departure (date and time)",
+  weekly: "Weekly departure",
+  weeklyDays: "Every week on",
+  weeklyTime: "At (time)",
+  weeklyFrom: "Starting on",
+  weeklyUntil: "Until (optional)",
+  timeZone: "Time zone",
+  timeZoneHint: "(e.g. Europe/Rome; for both kinds of departure)",
+  publishRouteButton: "Publish route",
+  formErrors: "The route was not published. Please correct:",
+  errRequired: "Please fill this in.",
+  errTooLong: (max: number) => `At most ${max} characters.`,
+  errNumber: "Enter a number.",
+  errNegative: "Must not be negative.",
+  errTwoStops: "Choose at least two stops.",
+  errUnknownStop: "This is not a community this node knows.",
+  errDuplicateStop: "This stop is already on the route.",
+  errStopUnreachable: "This community could not be reached; try again later.",
+  errNotCommunity: "This is not a community.",
+  errVehicle: "Choose one of your vehicles.",
+  errNoDeparture: "Give a single departure or weekly days and a time.",
+  errPast: "This is in the past.",
+  errDateTime: "Enter a date and a time.",
+  errTime: "Enter a time as HH:MM.",
+  errDate: "Enter a date as YYYY-MM-DD.",
+  errDays: "Choose at least one day.",
+  errUntilBeforeFrom: "This is before the first day.",
+  errTimeZone: "Unknown time zone.",
+  errNoneSoon: (days: number) => `None of these departures falls within the next ${days} days.`,
+  withdrawRoute: "Withdraw route",
+  withdrawRouteTitle: (name: string) => `Withdraw the route “${name}”?`,
+  withdrawRouteExplain: (departures: number, hauls: number) =>
+    `Its ${departures} upcoming departures are cancelled and every community on it is told. ${hauls} haul requests on it are flagged so they can be carried another way.`,
+  withdrawRouteConfirm: "Yes, withdraw the route",
+  cancelDeparture: "Cancel departure",
+  cancelDepartureTitle: (name: string, at: string) => `Cancel the departure of “${name}” on ${at}?`,
+  cancelDepartureExplain: (hauls: number) =>
+    `Every community on the route is told. ${hauls} haul requests on this departure are flagged so they can be carried another way.`,
+  cancelDepartureConfirm: "Yes, cancel this departure",
+  keepIt: "No, keep it",
+  noSuchRoute: "No such route.",
+  notYourRoute: "This route belongs to another driver.",
 } as const;
 
 /** Literal types widened, so another language's table (same keys, its own words) fits the type. */
@@ -259,4 +328,13 @@ type Widen<T> = T extends string
 
 /** Another language is a table of the same shape. */
 export type Strings = Widen<typeof en>;
-export const LANGUAGES: Record<string, Strings> = { en };
+/**
+ * The table of each language the node can be set to (`TENDRIL_LANGUAGE`):
+ * a language in config.ts without a table here, or a table missing a key of
+ * `en` (or with one more), does not compile.
+ */
+export const STRING_TABLES = { en, es } as const satisfies Record<Language, Strings>;
+
+export function stringsFor(language: Language): Strings {
+  return STRING_TABLES[language];
+}

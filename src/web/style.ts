@@ -20,6 +20,8 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #ccc;vertical-
 .muted{color:#4d4d4d}
 .flash{background:#e3f1e6;border-left:4px solid #0b5d2a;padding:.6rem 1rem}
 .error{background:#fbe9e4;border-left:4px solid #a3300f;padding:.6rem 1rem}
+.field-error{color:#a3300f;font-weight:600;margin:.2rem 0}
+form.stack fieldset{display:grid;gap:.5rem;padding:.5rem .7rem;margin:0;min-width:0}
 .empty{color:#4d4d4d;font-style:italic}
 form.stack{display:grid;gap:.6rem;max-width:32rem;background:#fff;border:1px solid #d9d6c8;padding:1rem;border-radius:.4rem}
 form.inline{display:inline-flex;gap:.4rem;align-items:end;flex-wrap:wrap;margin:.2rem 0}
@@ -30,6 +32,7 @@ form.inline input{width:7rem}
 input[type=radio],input[type=checkbox]{width:1.4rem;height:1.4rem;margin:0;flex:none}
 .choice{display:flex;gap:.7rem;align-items:center;padding:.35rem 0}.choice label{font-weight:400}
 button{font:inherit;min-height:2.75rem;padding:.45rem 1rem;border-radius:.3rem;border:1px solid #0b5d2a;background:#0b5d2a;color:#fff;cursor:pointer}
+a.button{display:inline-block;padding:.6rem 1rem;border-radius:.3rem;background:#0b5d2a;color:#fff;text-decoration:none;font-weight:600}
 button.secondary{background:#fff;color:#0b5d2a}
 button.danger{background:#a3300f;border-color:#a3300f}
 fieldset{border:1px solid #d9d6c8;border-radius:.3rem}

@@ -1,5 +1,5 @@
 import t from "tap";
-import { checkSpec, expand, expandAll } from "../../src/transport/schedule.js";
+import { checkSpec, expand, expandAll, instantOfLocal, isTimeZone } from "../../src/transport/schedule.js";
 
 const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
 
@@ -63,4 +63,15 @@ t.test("checkSpec names the bad field", async (t) => {
   t.equal(checkSpec({ weekly: { ...w, days: [] } }, "d", now)?.field, "d.weekly.days");
   t.equal(checkSpec({ weekly: { ...w, from: "2026-02-30" } }, "d", now)?.field, "d.weekly.from");
   t.equal(checkSpec({ weekly: { ...w, until: "2026-11-01" } }, "d", now)?.field, "d.weekly.until");
+});
+
+t.test("a form's wall-clock date-time in a zone becomes the instant a one-off departure takes", async (t) => {
+  t.equal(instantOfLocal("2026-07-01T07:30", "Europe/Rome"), "2026-07-01T05:30:00Z", "summer time: UTC+2");
+  t.equal(instantOfLocal("2026-12-01T07:30", "Europe/Rome"), "2026-12-01T06:30:00Z", "winter time: UTC+1");
+  t.equal(instantOfLocal("2026-12-01T07:30", "UTC"), "2026-12-01T07:30:00Z");
+  t.equal(instantOfLocal("2026-02-30T07:30", "UTC"), null, "no such day");
+  t.equal(instantOfLocal("tomorrow", "UTC"), null);
+  t.equal(instantOfLocal("2026-12-01T07:30", "Mars/Olympus"), null, "no such zone");
+  t.equal(isTimeZone("America/Argentina/Buenos_Aires"), true);
+  t.equal(isTimeZone("Europe/Atlantis"), false);
 });
