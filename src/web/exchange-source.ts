@@ -49,15 +49,17 @@ export function exchangesFromStore(db: Db, self: string, feature?: ExchangeFeatu
             to: row.receiver,
             fromName: names.community(row.supplier),
             toName: names.community(row.receiver),
-            legs: state.legs.map((l) => ({
-              from: l.from,
-              to: l.to,
-              driver: l.driver,
-              fromName: names.community(l.from),
-              toName: names.community(l.to),
-              driverName: l.driver ? names.driver(l.driver) : null,
-              departsAt: departsAt(db, l),
-            })),
+            legs: state.legs
+              .map((l) => ({ ...l, driver: l.driver ?? p.legs.find((x) => x.id === l.id)?.driver ?? null }))
+              .map((l) => ({
+                from: l.from,
+                to: l.to,
+                driver: l.driver,
+                fromName: names.community(l.from),
+                toName: names.community(l.to),
+                driverName: l.driver ? names.driver(l.driver) : null,
+                departsAt: departsAt(db, l),
+              })),
             verify: check.status,
             verifyDetail: check.detail,
             deadline: Date.parse(p.deadline),
@@ -80,7 +82,11 @@ export function exchangesFromStore(db: Db, self: string, feature?: ExchangeFeatu
             id: row.uri,
             resource: state.proposal!.resource,
             resourceName: localKind(db, state.proposal!.resource)?.name ?? state.proposal!.resource,
-            quantity: state.agreedQuantity ?? state.acceptedQuantity ?? state.proposal!.quantity,
+            quantity:
+              state.agreedQuantity ??
+              state.acceptedQuantity ??
+              ourAnswer(state, row, self)?.quantity ??
+              state.proposal!.quantity,
             unit: row.unit,
             from: row.supplier,
             to: row.receiver,
@@ -156,6 +162,10 @@ function awaitsOurAnswer(state: ExchangeState, row: Pick<ExchangeRow, "supplier"
     (row.supplier === self && state.answers.supplier === null) ||
     (row.receiver === self && state.answers.receiver === null)
   );
+}
+
+function ourAnswer(state: ExchangeState, row: Pick<ExchangeRow, "supplier" | "receiver">, self: string) {
+  return row.supplier === self ? state.answers.supplier : row.receiver === self ? state.answers.receiver : null;
 }
 
 /** We have answered, the other party not yet. */
