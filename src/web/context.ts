@@ -47,7 +47,7 @@ export function render(
   title: string,
   body: SafeHtml,
   status = 200,
-  options: { refreshSeconds?: number } = {},
+  options: { refreshSeconds?: number; refreshUrl?: string } = {},
 ): FastifyReply {
   const state = stateOf(request);
   const done = (request.query as Record<string, unknown> | undefined)?.done;
@@ -65,6 +65,7 @@ export function render(
         communityPath: web.communityPath,
         flash: typeof done === "string" ? done : null,
         refreshSeconds: options.refreshSeconds,
+        refreshUrl: options.refreshUrl,
       }),
     );
 }

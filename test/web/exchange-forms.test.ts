@@ -4,8 +4,8 @@ import { buildApp } from "../../src/app.js";
 import { writePolicy } from "../../src/community/policy-store.js";
 import { listVotes } from "../../src/community/vote-store.js";
 import { openDatabase } from "../../src/db/client.js";
-import type { RoundRunner } from "../../src/exchange/round-actions.js";
 import { problemDigest } from "../../src/exchange/round.js";
+import type { RoundRunner } from "../../src/exchange/round-actions.js";
 import { runRound } from "../../src/exchange/rounds.js";
 import type { ProposalFacts } from "../../src/exchange/state.js";
 import { addEvent, insertExchange, insertRound } from "../../src/exchange/store.js";
@@ -19,7 +19,11 @@ import { FormClient } from "../helpers/web-client.js";
 const OTHER = "http://127.0.0.1:9/never/actors/other";
 
 /** Seeds a proposal this node received as the supplier of `offerUri` (as the exchange inbox would store it). */
-function seedProposal(node: TestNode, id: string, options: { offerUri: string; roundUri: string; quantity: number; deadline?: string; legs?: ProposalFacts["legs"] }) {
+function seedProposal(
+  node: TestNode,
+  id: string,
+  options: { offerUri: string; roundUri: string; quantity: number; deadline?: string; legs?: ProposalFacts["legs"] },
+) {
   const { db, config } = node.services;
   const self = `${config.origin}/actors/${config.handle}`;
   const uri = `http://planner.invalid/exchanges/${id}`;
@@ -83,7 +87,8 @@ async function grainOffer(node: TestNode) {
   return offer.body.url as string;
 }
 
-const card = (body: string, quantity: number) => new RegExp(`<article class="card" aria-label="${quantity} kg Grain[^"]*">[\\s\\S]*?</article>`).exec(body)?.[0] ?? "";
+const card = (body: string, quantity: number) =>
+  new RegExp(`<article class="card" aria-label="${quantity} kg Grain[^"]*">[\\s\\S]*?</article>`).exec(body)?.[0] ?? "";
 
 t.test("a coordinator accepts, accepts less of, and rejects proposals from the dashboard", async (t) => {
   const node = await buildTestApp(t, { name: "Testville" });
@@ -92,7 +97,11 @@ t.test("a coordinator accepts, accepts less of, and rejects proposals from the d
   const offerUri = await grainOffer(node);
   const verified = await seedRound(node, "r-ok", false);
   const tampered = await seedRound(node, "r-bad", true);
-  const { driver } = createDriver(db, { name: "Dana", contact: "dana@example.org", vehicles: [{ name: "van", capacityKg: 500, capacityM3: 5, refrigerated: false }] });
+  const { driver } = createDriver(db, {
+    name: "Dana",
+    contact: "dana@example.org",
+    vehicles: [{ name: "van", capacityKg: 500, capacityM3: 5, refrigerated: false }],
+  });
   const departsAt = Date.parse("2030-03-04T07:30:00Z");
   const departure = `${config.origin}/departures/d1`;
   saveRoute(db, {
@@ -109,9 +118,18 @@ t.test("a coordinator accepts, accepts less of, and rejects proposals from the d
     schedule: [],
     refrigerated: false,
     status: "active",
-    departures: [{ uri: departure, departsAt, cancelled: false, legs: [{ leg: 0, capacityKg: 500, capacityM3: 5, remainingKg: 500, remainingM3: 5 }] }],
+    departures: [
+      {
+        uri: departure,
+        departsAt,
+        cancelled: false,
+        legs: [{ leg: 0, capacityKg: 500, capacityM3: 5, remainingKg: 500, remainingM3: 5 }],
+      },
+    ],
   });
-  const legs = [{ id: `${departure}#leg-0`, from: self, to: OTHER, driver: `${config.origin}/actors/driver-${driver.id}` }];
+  const legs = [
+    { id: `${departure}#leg-0`, from: self, to: OTHER, driver: `${config.origin}/actors/driver-${driver.id}` },
+  ];
   const all = seedProposal(node, "all", { offerUri, roundUri: verified, quantity: 40, legs });
   const part = seedProposal(node, "part", { offerUri, roundUri: tampered, quantity: 30 });
   const rejected = seedProposal(node, "rej", { offerUri, roundUri: verified, quantity: 20 });
@@ -119,17 +137,33 @@ t.test("a coordinator accepts, accepts less of, and rejects proposals from the d
   const admin = new FormClient(node);
   await admin.login({ as: "admin", token: node.token });
   const first = await admin.get("/admin");
-  t.match(card(first.body, 40), /Plan check: <strong>not checked yet<\/strong>/, "the first view does not wait for the check");
+  t.match(
+    card(first.body, 40),
+    /Plan check: <strong>not checked yet<\/strong>/,
+    "the first view does not wait for the check",
+  );
   await node.exchange.planChecks.settled();
   const page = await admin.get("/admin");
   const c40 = card(page.body, 40);
   t.match(c40, /From: Testville<br>To: Othertown/, "the parties by name");
   t.match(c40, /Plan check: <strong>verified<\/strong>/, "the round was recomputed and matches");
-  t.match(c40, /Testville → Othertown · Dana · departs 2030-03-04 07:30 UTC/, "the leg with its driver and departure time");
-  t.match(card(page.body, 30), /Plan check: <strong>does NOT match our own computation<\/strong>/, "a tampered plan is flagged");
+  t.match(
+    c40,
+    /Testville → Othertown · Dana · departs 2030-03-04 07:30 UTC/,
+    "the leg with its driver and departure time",
+  );
+  t.match(
+    card(page.body, 30),
+    /Plan check: <strong>does NOT match our own computation<\/strong>/,
+    "a tampered plan is flagged",
+  );
   const csrf = await admin.csrf("/admin");
 
-  t.equal((await admin.post("/admin/exchanges/all/answer", { answer: "accept" })).statusCode, 403, "no CSRF token: refused");
+  t.equal(
+    (await admin.post("/admin/exchanges/all/answer", { answer: "accept" })).statusCode,
+    403,
+    "no CSRF token: refused",
+  );
   const tooMuch = await admin.post("/admin/exchanges/part/answer", { _csrf: csrf, answer: "accept", quantity: "31" });
   t.equal(tooMuch.statusCode, 400, "more than proposed is refused");
   t.match(tooMuch.headers["content-type"], /text\/html/);
@@ -143,20 +177,32 @@ t.test("a coordinator accepts, accepts less of, and rejects proposals from the d
   t.equal(accepted.headers.location, "/admin?done=exchangeAccepted#exchanges");
   const partial = await admin.post("/admin/exchanges/part/answer", { _csrf: csrf, answer: "accept", quantity: "12.5" });
   t.equal(partial.statusCode, 303);
-  t.equal((await admin.post("/admin/exchanges/rej/answer", { _csrf: csrf, answer: "reject", reason: "the barn is flooded" })).statusCode, 303);
+  t.equal(
+    (await admin.post("/admin/exchanges/rej/answer", { _csrf: csrf, answer: "reject", reason: "the barn is flooded" }))
+      .statusCode,
+    303,
+  );
 
   const state = async (id: string) => (await call(node, "GET", `/api/exchanges/${id}`, node.token)).body;
   t.match((await state("all")).answers.supplier, { answer: "accept", quantity: 40 }, "accepted in full");
   t.match((await state("all")).reservation, { quantity: 40, status: "active" }, "and reserved in the offer");
   t.match((await state("part")).answers.supplier, { answer: "accept", quantity: 12.5 }, "the smaller quantity");
-  t.match((await state("rej")).answers.supplier, { answer: "reject", reason: "the barn is flooded" }, "rejected with the reason");
+  t.match(
+    (await state("rej")).answers.supplier,
+    { answer: "reject", reason: "the barn is flooded" },
+    "rejected with the reason",
+  );
   t.equal((await state("rej")).status, "rejected");
 
   const after = await admin.get("/admin?done=exchangeAccepted");
   t.match(after.body, /You accepted the proposal/);
   t.match(after.body, /No exchange proposals yet\./, "nothing waits for our answer any more");
   const agreements = /<h3 id="agreements">[\s\S]*?<\/table>/.exec(after.body)?.[0] ?? "";
-  t.match(agreements, /Grain<\/td><td>40 kg<\/td><td>Testville<\/td><td>Othertown<\/td><td>we answered; waiting for Othertown/, "the accepted one waits for the receiver");
+  t.match(
+    agreements,
+    /Grain<\/td><td>40 kg<\/td><td>Testville<\/td><td>Othertown<\/td><td>we answered; waiting for Othertown/,
+    "the accepted one waits for the receiver",
+  );
   t.match(agreements, /12\.5 kg/);
   t.notMatch(agreements, /20 kg/, "the rejected one is gone");
 
@@ -171,7 +217,12 @@ t.test("late answers, members who are not coordinators, and answers the policy s
   const { db, config } = node.services;
   const offerUri = await grainOffer(node);
   const round = await seedRound(node, "r1", false);
-  seedProposal(node, "late", { offerUri, roundUri: round, quantity: 10, deadline: new Date(Date.now() + 1500).toISOString() });
+  seedProposal(node, "late", {
+    offerUri,
+    roundUri: round,
+    quantity: 10,
+    deadline: new Date(Date.now() + 1500).toISOString(),
+  });
   seedProposal(node, "vote", { offerUri, roundUri: round, quantity: 50 });
   const admin = new FormClient(node);
   await admin.login({ as: "admin", token: node.token });
@@ -197,8 +248,16 @@ t.test("late answers, members who are not coordinators, and answers the policy s
   t.match(asked.body, /Ratification vote opened/);
   t.match(asked.body, /is an essential good/, "with the policy's reason");
   t.match(asked.body, /<a href="\/me">Members vote on their page<\/a>/);
-  t.equal((await admin.post("/admin/exchanges/vote/answer", { _csrf: csrf, answer: "accept" })).statusCode, 202, "a second click");
-  t.equal(listVotes(db).filter((v) => JSON.parse(v.subjectJson).kind === "commitment").length, 1, "opens no second vote");
+  t.equal(
+    (await admin.post("/admin/exchanges/vote/answer", { _csrf: csrf, answer: "accept" })).statusCode,
+    202,
+    "a second click",
+  );
+  t.equal(
+    listVotes(db).filter((v) => JSON.parse(v.subjectJson).kind === "commitment").length,
+    1,
+    "opens no second vote",
+  );
   const page = await admin.get("/admin");
   t.match(card(page.body, 50), /Waiting for the assembly/, "the proposal shows the open vote");
   t.notMatch(card(page.body, 50), /<form/, "instead of the answer forms");
@@ -215,10 +274,17 @@ t.test("the round button starts a round in the background; the dashboard shows i
     await gate;
     return runRound(ctx, options);
   };
-  const built = await buildApp(testConfig(), { logger: pino({ level: "silent" }), database: openDatabase(":memory:"), roundRunner: slow });
+  const built = await buildApp(testConfig(), {
+    logger: pino({ level: "silent" }),
+    database: openDatabase(":memory:"),
+    roundRunner: slow,
+  });
   t.teardown(() => built.app.close());
   await built.app.ready();
-  const node = Object.assign(built, { token: built.bootstrapToken ?? "", auth: { authorization: `Bearer ${built.bootstrapToken}` } });
+  const node = Object.assign(built, {
+    token: built.bootstrapToken ?? "",
+    auth: { authorization: `Bearer ${built.bootstrapToken}` },
+  });
   const admin = new FormClient(node);
   await admin.login({ as: "admin", token: node.token });
   const before = await admin.get("/admin");
@@ -230,8 +296,15 @@ t.test("the round button starts a round in the background; the dashboard shows i
   t.equal(started.statusCode, 303);
   t.equal(started.headers.location, "/admin?done=roundStarted#planning-round");
   const running = await admin.get("/admin");
-  t.match(running.body, /<meta http-equiv="refresh" content="2">/, "the page refreshes itself while the round runs");
-  t.match(running.body, /A planning round is running: <strong>solving<\/strong> \(step 2 of 3\) <progress max="1" value="0.4">/);
+  t.match(
+    running.body,
+    /<meta http-equiv="refresh" content="2; url=\/admin">/,
+    "the page refreshes itself while the round runs",
+  );
+  t.match(
+    running.body,
+    /A planning round is running: <strong>solving<\/strong> \(step 2 of 3\) <progress max="1" value="0.4">/,
+  );
   t.notMatch(running.body, /Start a planning round/, "no second start button");
   const second = await admin.post("/admin/rounds", { _csrf: csrf });
   t.equal(second.statusCode, 409, "a second start is refused");
@@ -248,8 +321,17 @@ t.test("the round button starts a round in the background; the dashboard shows i
   const id = node.exchange.rounds.current()?.outcome;
   t.ok(id?.ok, "the round finished");
   const roundId = id?.ok ? id.id : "";
-  t.match(finished.body, new RegExp(`Last round finished: .* · 0 proposals sent · <a href="/rounds/${roundId}">see the round</a>`), "with a link to it and its proposals");
-  t.equal((await node.app.inject({ method: "GET", url: `/rounds/${roundId}`, headers: { accept: "application/json" } })).statusCode, 200, "the round is published");
+  t.match(
+    finished.body,
+    new RegExp(`Last round finished: .* · 0 proposals sent · <a href="/rounds/${roundId}">see the round</a>`),
+    "with a link to it and its proposals",
+  );
+  t.equal(
+    (await node.app.inject({ method: "GET", url: `/rounds/${roundId}`, headers: { accept: "application/json" } }))
+      .statusCode,
+    200,
+    "the round is published",
+  );
   t.match(finished.body, /Start a planning round/, "and a new one can be started");
 });
 
@@ -260,7 +342,10 @@ t.test("with the real planner: the button's round runs to the end and the API ru
   const csrf = await admin.csrf("/admin");
   t.equal((await admin.post("/admin/rounds", { _csrf: csrf })).statusCode, 303);
   await node.exchange.rounds.idle();
-  t.match((await admin.get("/admin")).body, /Last round finished: .* · 0 proposals sent · <a href="\/rounds\/[0-9a-f-]+">see the round<\/a>/);
+  t.match(
+    (await admin.get("/admin")).body,
+    /Last round finished: .* · 0 proposals sent · <a href="\/rounds\/[0-9a-f-]+">see the round<\/a>/,
+  );
   const api = await node.app.inject({ method: "POST", url: "/api/rounds", headers: node.auth, payload: {} });
   t.equal(api.statusCode, 201, "once the first is done, the API runs its own (synchronously)");
 });
