@@ -23,7 +23,8 @@ import { registerErrorHandling } from "./http/errors.js";
 import type { App, HttpDeps } from "./http/types.js";
 import { registerNetworkRoutes } from "./network/http.js";
 import { registerCommunityRoutes } from "./community/http.js";
-import { registerExchange } from "./exchange/register.js";
+import { type ExchangeFeature, registerExchange } from "./exchange/register.js";
+import type { RoundRunner } from "./exchange/round-actions.js";
 import type { Community } from "./community/service.js";
 import { ensureBootstrapToken, ensureNodeIdentity } from "./node/identity.js";
 import { registerHaulRoutes } from "./transport/http-hauls.js";
@@ -35,12 +36,15 @@ import { registerResourceRoutes } from "./supply/resources-http.js";
 import { registerNetworkViewRoutes } from "./supply/view-http.js";
 import { exchangesFromStore } from "./web/exchange-source.js";
 import { registerWebPages } from "./web/index.js";
+import { exchangePages } from "./web/pages-exchange-actions.js";
 
 export interface BuildOptions {
   readonly logger: Logger;
   /** An already-open database (tests pass ":memory:"); by default `<dataDir>/tendril.sqlite`. */
   readonly database?: OpenedDatabase;
   readonly queue?: SqliteMessageQueueOptions;
+  /** Runs a planning round (tests pass a slower one to watch the dashboard while it runs); by default `runRound`. */
+  readonly roundRunner?: RoundRunner;
 }
 
 export interface Node {
@@ -51,6 +55,8 @@ export interface Node {
   readonly bootstrapToken: string | null;
   /** Members, votes, ledger: the ratification hook table lives here (for the exchange code). */
   readonly community: Community;
+  /** Exchange answers, planning rounds (one at a time) and plan checks, shared by the API and the dashboard. */
+  readonly exchange: ExchangeFeature;
   /** Starts background work: the delivery queue and the outbox dispatcher. */
   startBackground(): void;
 }
@@ -112,10 +118,11 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
   registerSupplyRoutes(app, deps);
   registerNetworkViewRoutes(app, deps);
   const community = registerCommunityRoutes(app, deps);
-  registerExchange(app, deps, community);
+  const exchange = registerExchange(app, deps, community, { roundRunner: options.roundRunner });
   await registerWebPages(app, deps, {
     community,
-    exchange: exchangesFromStore(db, new URL(`/actors/${config.handle}`, config.origin).href),
+    exchange: exchangesFromStore(db, new URL(`/actors/${config.handle}`, config.origin).href, exchange, config.name),
+    pages: [exchangePages(exchange)],
   });
 
   const queueStop = new AbortController();
@@ -135,6 +142,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<N
     federation,
     bootstrapToken,
     community,
+    exchange,
     startBackground() {
       queueRun = federation.startQueue(services, { signal: queueStop.signal });
       void outbox.kick();

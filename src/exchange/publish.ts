@@ -7,7 +7,7 @@ import type { Db } from "../db/client.js";
 import type { ExchangeRow } from "../db/schema/exchange.js";
 import { activityUri, type NodeServices } from "../federation/context.js";
 import { type ExchangeSetup, toExchangeActivity, type WireParty } from "../federation/mappers/exchange.js";
-import { commitWithActivities, prepareActivity } from "../federation/outbox.js";
+import { commitWithActivities, type PreparedActivity, prepareActivity } from "../federation/outbox.js";
 import type { ExchangeEvent } from "./state.js";
 import { addEvent, type NewExchange, viewOf } from "./store.js";
 
@@ -17,7 +17,7 @@ export function selfUri(ctx: Ctx): string {
   return ctx.getActorUri(ctx.data.config.handle).href;
 }
 
-export function setupOf(row: ExchangeRow): ExchangeSetup {
+export function setupOf(row: NewExchange): ExchangeSetup {
   return {
     round: row.roundUri,
     proposer: row.proposer,
@@ -48,7 +48,7 @@ export function rowOfSetup(exchange: string, s: ExchangeSetup): NewExchange {
 }
 
 /** Negotiation goes to the communities; the agreement and a cancellation also to the drivers. */
-function recipientsOf(ctx: Ctx, row: ExchangeRow, event: ExchangeEvent): WireParty[] {
+function recipientsOf(ctx: Ctx, row: NewExchange, event: ExchangeEvent): WireParty[] {
   const communities = new Set([row.proposer, row.supplier, row.receiver]);
   const everyone = event.kind === "agreed" || event.kind === "cancelled";
   return setupOf(row).parties.filter(
@@ -67,6 +67,23 @@ export async function emitExchangeEvent(
   event: ExchangeEvent,
   during?: (db: Db) => boolean,
 ): Promise<boolean> {
+  const { db } = ctx.data;
+  const prepared = await prepareExchangeEvent(ctx, row, event);
+  return commitWithActivities(ctx.data, (emit) => {
+    if (during && !during(db)) return false;
+    if (!addEvent(db, row.uri, selfUri(ctx), event)) return false;
+    emit(prepared);
+    return true;
+  });
+}
+
+/**
+ * The activity announcing `event`, serialised and addressed but not yet
+ * saved: the caller commits it with its change (`commitWithActivities`).
+ * The row need not be stored yet (a round prepares its proposals first and
+ * saves the round, its exchanges and their activities in one transaction).
+ */
+export async function prepareExchangeEvent(ctx: Ctx, row: NewExchange, event: ExchangeEvent): Promise<PreparedActivity> {
   const { db, config } = ctx.data;
   const facts = event.kind === "proposed" ? event.proposal : viewOf(db, row.uri, new Date()).proposal;
   const setup = setupOf(row);
@@ -77,16 +94,10 @@ export async function emitExchangeEvent(
     facts,
     setup,
   );
-  const prepared = await prepareActivity(ctx, activity, {
+  return prepareActivity(ctx, activity, {
     sender: config.handle,
     audience: { followers: false, actors: to.map((p) => ({ id: p.id, inbox: p.inbox, sharedInbox: p.sharedInbox })) },
     listed: true,
-  });
-  return commitWithActivities(ctx.data, (emit) => {
-    if (during && !during(db)) return false;
-    if (!addEvent(db, row.uri, selfUri(ctx), event)) return false;
-    emit(prepared);
-    return true;
   });
 }
 

@@ -1,11 +1,14 @@
+import { Type } from "@fastify/type-provider-typebox";
 import type { Community } from "../community/service.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { observeHauls } from "../transport/haul-observers.js";
-import { Type } from "@fastify/type-provider-typebox";
+import { ExchangeActions } from "./actions.js";
 import { catchUp, ownEvents } from "./catch-up.js";
 import { recordHaulStep } from "./haul-link.js";
 import { registerExchangeRoutes } from "./http.js";
+import { PlanChecks } from "./plan-checks.js";
 import { reconcile } from "./reconcile.js";
+import { RoundJobs, type RoundRunner } from "./round-actions.js";
 import { findExchange, listExchanges, viewOf } from "./store.js";
 
 const TIMER_MS = 30_000;
@@ -15,9 +18,20 @@ const OPEN = new Set(["proposed", "agreed", "in_transit", "delivered"]);
  * The exchange feature: its routes, the link from haul steps to exchange
  * events, and a timer that lets unanswered proposals lapse (releasing the
  * supplier's reservation) and retries any side effect left undone.
+ * Returns what the dashboard shares with the API: the answering use case,
+ * the round runner (one round at a time) and the cache of plan checks.
  */
-export function registerExchange(app: App, deps: HttpDeps, community: Community): void {
-  registerExchangeRoutes(app, deps, community);
+export function registerExchange(app: App, deps: HttpDeps, community: Community, options: { roundRunner?: RoundRunner } = {}): ExchangeFeature {
+  const { services } = deps;
+  const actions = new ExchangeActions(deps, community);
+  actions.registerRatificationHook();
+  const rounds = new RoundJobs(deps.context, services.log, options.roundRunner);
+  const planChecks = new PlanChecks(services.db, services.config.origin, services.log);
+  registerExchangeRoutes(app, deps, { actions, rounds });
+  app.addHook("onClose", async () => {
+    await rounds.idle();
+    await planChecks.settled();
+  });
   observeHauls({
     recorded: (db, step) => void recordHaulStep(db, step),
     settled: async (ctx, step) => {
@@ -57,4 +71,11 @@ export function registerExchange(app: App, deps: HttpDeps, community: Community)
   }, TIMER_MS);
   timer.unref();
   app.addHook("onClose", async () => clearInterval(timer));
+  return { actions, rounds, planChecks };
+}
+
+export interface ExchangeFeature {
+  readonly actions: ExchangeActions;
+  readonly rounds: RoundJobs;
+  readonly planChecks: PlanChecks;
 }

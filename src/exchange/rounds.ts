@@ -10,12 +10,14 @@ import { followingTable } from "../db/schema/federation.js";
 import { routesTable } from "../db/schema/transport.js";
 import type { NodeServices } from "../federation/context.js";
 import type { WireParty } from "../federation/mappers/exchange.js";
+import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import { PLANNER_VERSION, type Plan, type Problem, validateProblem } from "../planning/index.js";
 import { solveOffThread } from "../planning/off-thread.js";
 import { buildRoundInputs, localKind } from "./inputs.js";
-import { emitExchangeEvent, selfUri } from "./publish.js";
+import { prepareExchangeEvent, selfUri } from "./publish.js";
 import { buildProblem, checkRound, problemDigest, proposalsFromPlan, type RoundCheck } from "./round.js";
-import { findExchange, insertExchange, insertRound } from "./store.js";
+import type { ExchangeEvent } from "./state.js";
+import { addEvent, insertExchange, insertRound, type NewExchange } from "./store.js";
 
 type Ctx = Context<NodeServices>;
 
@@ -23,7 +25,13 @@ export interface RoundOptions {
   /** Seconds the parties have to answer. */
   readonly answerSeconds: number;
   readonly horizonDays: number;
+  /** Told as the round moves on (the dashboard shows it while the round runs). */
+  readonly onStage?: (stage: RoundStage) => void;
 }
+
+/** The steps of a round, in order. */
+export const ROUND_STAGES = ["gathering", "solving", "sending"] as const;
+export type RoundStage = (typeof ROUND_STAGES)[number];
 
 export interface RoundResult {
   readonly id: string;
@@ -37,10 +45,17 @@ export interface RoundResult {
 
 export type RoundOutcome = { ok: true; round: RoundResult } | { ok: false; reason: string };
 
+/**
+ * Runs a round. Nothing is written until the plan is made and every proposal's
+ * activity is prepared; then the round, its exchanges, their "proposed"
+ * events and the activities announcing them are saved in ONE transaction, so
+ * a crash (or a restart) part-way leaves no half-sent round behind.
+ */
 export async function runRound(ctx: Ctx, options: RoundOptions): Promise<RoundOutcome> {
   const { db, config } = ctx.data;
   const now = new Date();
   const me = selfUri(ctx);
+  options.onStage?.("gathering");
   const inputs = buildRoundInputs(
     db,
     {
@@ -56,28 +71,20 @@ export async function runRound(ctx: Ctx, options: RoundOptions): Promise<RoundOu
   const problem = buildProblem(inputs);
   const valid = validateProblem(problem);
   if (!valid.ok) return { ok: false, reason: `the network view does not make a valid problem: ${valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}` };
+  options.onStage?.("solving");
   const plan = await solveOffThread(problem);
+  options.onStage?.("sending");
   const digest = problemDigest(problem);
   const deadline = new Date(now.getTime() + options.answerSeconds * 1000).toISOString();
   const drafts = proposalsFromPlan(inputs, plan, { deadline, plannerVersion: PLANNER_VERSION, digest });
   const id = crypto.randomUUID();
   const url = new URL(`/rounds/${id}`, config.origin).href;
-  insertRound(db, {
-    id,
-    uri: url,
-    inputsJson: JSON.stringify(inputs),
-    problemJson: JSON.stringify(problem),
-    planJson: JSON.stringify(plan),
-    digest,
-    plannerVersion: PLANNER_VERSION,
-    deadline: Date.parse(deadline),
-  });
-  const exchanges: string[] = [];
+  const proposals: { row: NewExchange; event: ExchangeEvent; activity: PreparedActivity }[] = [];
   for (const d of drafts) {
     const uri = new URL(`/exchanges/${crypto.randomUUID()}`, config.origin).href;
     const kind = localKind(db, d.facts.resource);
     const drivers = [...new Set(d.facts.legs.map((l) => l.driver).filter((x): x is string => !!x))];
-    insertExchange(db, {
+    const row: NewExchange = {
       uri,
       roundUri: url,
       proposer: me,
@@ -88,11 +95,28 @@ export async function runRound(ctx: Ctx, options: RoundOptions): Promise<RoundOu
       unit: kind?.unit ?? "unit",
       kgPerUnit: kind?.kgPerUnit ?? 1,
       partiesJson: JSON.stringify(partiesOf(ctx, [me, d.facts.supplier, d.facts.receiver], drivers)),
-    });
-    const row = findExchange(db, uri)!;
-    await emitExchangeEvent(ctx, row, { id: `${uri}#proposed`, at: now.toISOString(), kind: "proposed", proposal: d.facts });
-    exchanges.push(uri);
+    };
+    const event: ExchangeEvent = { id: `${uri}#proposed`, at: now.toISOString(), kind: "proposed", proposal: d.facts };
+    proposals.push({ row, event, activity: await prepareExchangeEvent(ctx, row, event) });
   }
+  commitWithActivities(ctx.data, (emit) => {
+    insertRound(db, {
+      id,
+      uri: url,
+      inputsJson: JSON.stringify(inputs),
+      problemJson: JSON.stringify(problem),
+      planJson: JSON.stringify(plan),
+      digest,
+      plannerVersion: PLANNER_VERSION,
+      deadline: Date.parse(deadline),
+    });
+    for (const p of proposals) {
+      insertExchange(db, p.row);
+      addEvent(db, p.row.uri, me, p.event);
+      emit(p.activity);
+    }
+  });
+  const exchanges = proposals.map((p) => p.row.uri);
   return { ok: true, round: { id, url, digest, plannerVersion: PLANNER_VERSION, deadline, plan, exchanges } };
 }
 

@@ -49,7 +49,7 @@ export function render(
   title: string,
   body: SafeHtml,
   status = 200,
-  options: { refreshSeconds?: number } = {},
+  options: { refreshSeconds?: number; refreshUrl?: string } = {},
 ): FastifyReply {
   const state = stateOf(request);
   const done = (request.query as Record<string, unknown> | undefined)?.done;
@@ -68,6 +68,7 @@ export function render(
         communityPath: web.communityPath,
         flash: typeof done === "string" ? done : null,
         refreshSeconds: options.refreshSeconds,
+        refreshUrl: options.refreshUrl,
       }),
     );
 }

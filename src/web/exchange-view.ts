@@ -10,6 +10,10 @@ export interface ExchangeLegView {
   readonly to: string;
   readonly driver: string | null;
   readonly departsAt: number | null;
+  /** Display names (the community's or driver's name when known here, else the URI). */
+  readonly fromName?: string;
+  readonly toName?: string;
+  readonly driverName?: string | null;
 }
 
 export interface ExchangeProposalView {
@@ -24,7 +28,14 @@ export interface ExchangeProposalView {
   readonly legs: readonly ExchangeLegView[];
   /** The planning round's verification of the plan behind it. */
   readonly verify: "verified" | "mismatch" | "unchecked";
+  /** Why the plan is a mismatch. */
+  readonly verifyDetail?: string | null;
   readonly deadline: number | null;
+  readonly resourceName?: string;
+  readonly fromName?: string;
+  readonly toName?: string;
+  /** The assembly's open vote on accepting it, when the policy asked for one. */
+  readonly ratificationVote?: number | null;
 }
 
 export interface ExchangeAgreementView {
@@ -37,12 +48,23 @@ export interface ExchangeAgreementView {
   /** proposed / agreed / in_transit / delivered / received / … as `src/exchange/state.ts` derives it. */
   readonly status: string;
   readonly shortfall: number;
+  readonly resourceName?: string;
+  readonly fromName?: string;
+  readonly toName?: string;
+  /** We answered; the other party has not yet (the exchange is still "proposed"). */
+  readonly waitingFor?: string | null;
 }
 
 export interface PlanningRoundView {
   readonly running: boolean;
   /** 0..1 while running. */
   readonly progress: number | null;
+  /** While running: gathering inputs, solving, sending proposals. */
+  readonly stage?: "gathering" | "solving" | "sending" | null;
+  /** The last finished round: where it is published and how many proposals it sent. */
+  readonly result?: { readonly path: string; readonly proposals: number } | null;
+  /** Why the last round failed. */
+  readonly failure?: string | null;
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
   /** Where the "start a planning round" button posts; null when rounds cannot be started here. */

@@ -31,14 +31,14 @@ function render(v: unknown): string {
   return escapeHtml(String(v));
 }
 
-export function page(title: string, body: SafeHtml, options: { lang?: string; stylesheet?: string; refreshSeconds?: number } = {}): string {
+export function page(title: string, body: SafeHtml, options: { lang?: string; stylesheet?: string; refreshSeconds?: number; refreshUrl?: string } = {}): string {
   return html`<!doctype html>
 <html lang="${options.lang ?? "en"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ""}
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}${options.refreshUrl ? `; url=${options.refreshUrl}` : ""}">` : ""}
 ${options.stylesheet ? html`<link rel="stylesheet" href="${options.stylesheet}">` : html`<style>
 body{font-family:system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1b1b1b;background:#fcfcf7}
 a{color:#0b5d2a}h1,h2{line-height:1.2}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ccc}

@@ -15,6 +15,8 @@ export interface LayoutInput {
   readonly flash?: string | null;
   /** Reload the page by itself (a planning round's progress, without JavaScript). */
   readonly refreshSeconds?: number;
+  /** Where the reload goes (a URL with a #fragment would only scroll, not reload, in Chromium). */
+  readonly refreshUrl?: string;
 }
 
 /** The frame around every page: skip link, navigation for who is logged in, the message after an action. */
@@ -35,7 +37,7 @@ export function layout(input: LayoutInput): string {
 ${flashText ? html`<p class="flash" role="status">${flashText}</p>` : ""}
 ${input.body}
 </main>`;
-  return page(input.title, body, { lang: input.lang, stylesheet: "/assets/style.css", refreshSeconds: input.refreshSeconds });
+  return page(input.title, body, { lang: input.lang, stylesheet: "/assets/style.css", refreshSeconds: input.refreshSeconds, refreshUrl: input.refreshUrl });
 }
 
 export function csrfField(token: string): SafeHtml {

@@ -131,7 +131,7 @@ ${
 </section>`;
     // While a planning round runs, the page refreshes itself to show its progress.
     const running = web.exchange.planningRound()?.running === true;
-    return render(web, request, reply, t.dashboardTitle, body, 200, running ? { refreshSeconds: 5 } : {});
+    return render(web, request, reply, t.dashboardTitle, body, 200, running ? { refreshSeconds: 2, refreshUrl: "/admin" } : {});
   });
 
   for (const plural of Object.keys(KINDS) as Plural[]) {

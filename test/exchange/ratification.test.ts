@@ -1,5 +1,6 @@
 import t from "tap";
 import { writePolicy } from "../../src/community/policy-store.js";
+import { listVotes } from "../../src/community/vote-store.js";
 import { addEvent, insertExchange } from "../../src/exchange/store.js";
 import { call, DAY, manualClock, withMembers } from "../helpers/community.js";
 import { buildTestApp } from "../helpers/test-app.js";
@@ -54,6 +55,13 @@ t.test("an essential good: accepting opens the assembly's vote, whose close answ
   const asked = await call(node, "POST", "/api/exchanges/e1/accept", node.token, {});
   t.equal(asked.status, 202, "the accept waits for the assembly");
   t.match(asked.body, { awaiting: "ratification", reasons: [/essential/] });
+  const commitmentVotes = () => listVotes(db).filter((v) => JSON.parse(v.subjectJson).kind === "commitment");
+  for (const body of [{}, { quantity: 30 }]) {
+    const again = await call(node, "POST", "/api/exchanges/e1/accept", node.token, body);
+    t.equal(again.status, 202, `a second accept (${JSON.stringify(body)}) while the vote is open still waits`);
+    t.equal(again.body.vote, asked.body.vote, "and points at the vote already open");
+  }
+  t.equal(commitmentVotes().length, 1, "no second vote was opened for the same exchange");
   const pending = await call(node, "GET", "/api/exchanges/e1", node.token);
   t.equal(pending.body.answers.supplier, null, "nothing answered yet");
   t.equal(pending.body.reservation, null, "nothing reserved yet");

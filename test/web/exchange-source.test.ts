@@ -66,9 +66,12 @@ t.test("the dashboard lists what waits for our answer and what is agreed, from t
     "only the proposal we have not answered yet",
   );
   t.same(
-    view.agreementsInFlight().map((a) => [a.id, a.status, a.quantity]),
-    [["https://b.example/exchanges/moving", "in_transit", 20]],
-    "the agreed exchange, with the agreed quantity and its progress",
+    view.agreementsInFlight().map((a) => [a.id, a.status, a.quantity, a.waitingFor]),
+    [
+      ["https://b.example/exchanges/answered", "proposed", 10, other],
+      ["https://b.example/exchanges/moving", "in_transit", 20, null],
+    ],
+    "the one we answered (waiting for the other party) and the agreed one, with the agreed quantity and its progress",
   );
-  t.match(view.planningRound(), { running: false, startPath: null });
+  t.match(view.planningRound(), { running: false, startPath: null, result: null });
 });
