@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import t from "tap";
@@ -125,6 +125,9 @@ t.test("an admin starts a round and accepts its proposal on the dashboard", asyn
     "the leg with its driver and departure",
   );
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-exchange.png"), fullPage: true });
+  // The README shows it: written when missing (or with TENDRIL_UPDATE_SCREENSHOTS=1), so a test run leaves the checkout clean.
+  const shown = join(ARTIFACTS, "../docs/web-dashboard-exchange.png");
+  if (!existsSync(shown) || process.env.TENDRIL_UPDATE_SCREENSHOTS === "1") copyFileSync(join(ARTIFACTS, "dashboard-exchange.png"), shown);
   await card.getByRole("button", { name: "Accept", exact: true }).click();
   await page.waitForURL(/done=exchangeAccepted/);
   t.match(await page.getByRole("status").first().textContent(), /You accepted the proposal/);
