@@ -15,6 +15,9 @@ import { findRound, listExchanges, viewOf } from "./store.js";
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9-]+$" }) });
 
 /** Rounds, exchange proposals and their answers; the public round documents. */
+/** How many rounds' verification results a node keeps (oldest dropped first). */
+const VERIFIED_ROUNDS_KEPT = 256;
+
 export function registerExchangeRoutes(app: App, deps: HttpDeps, exchange: { actions: ExchangeActions; rounds: RoundJobs }): void {
   const { actions, rounds } = exchange;
   const { services } = deps;
@@ -58,10 +61,20 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, exchange: { act
     return publishedRound(r);
   });
 
+  // A round never changes once published, so it is recomputed once however
+  // often (or however many at once) anyone asks: this endpoint is public.
+  const verified = new Map<string, Promise<Awaited<ReturnType<typeof verifyRound>>>>();
   app.get("/rounds/:id/verify", { schema: { tags, summary: "Recompute a round here and compare", params: IdParams } }, async (request) => {
     const r = findRound(db, request.params.id);
     if (!r) throw HttpProblem.of("notFound", `No round ${request.params.id}`);
-    return { round: r.uri, ...(await verifyRound(publishedRound(r))) };
+    let check = verified.get(r.uri);
+    if (!check) {
+      if (verified.size >= VERIFIED_ROUNDS_KEPT) verified.delete(verified.keys().next().value!);
+      check = verifyRound(publishedRound(r));
+      verified.set(r.uri, check);
+      check.catch(() => verified.delete(r.uri));
+    }
+    return { round: r.uri, ...(await check) };
   });
 
   app.post(

@@ -29,11 +29,13 @@ export function solveOffThread(problem: Problem): Promise<Plan> {
   const id = nextId++;
   return new Promise<Plan>((resolve, reject) => {
     pending.set(id, { resolve, reject });
+    // Someone waits for this solve: the thread keeps the process alive until it answers.
+    w.ref();
     w.postMessage({ id, problem });
   });
 }
 
-/** Stops the planner thread now; solves still waiting fail. (Nodes need not call it: the thread is unref'd and stops when idle.) */
+/** Stops the planner thread now; solves still waiting fail. (Nodes need not call it: an idle thread keeps no process alive and stops after a minute.) */
 export async function stopPlannerThread(): Promise<void> {
   clearTimeout(idleTimer);
   const w = worker;
@@ -43,15 +45,16 @@ export async function stopPlannerThread(): Promise<void> {
 
 function start(): Worker {
   const w = new Worker(...workerEntry());
-  // The thread never keeps the process alive: a node shutting down does not wait for a solve.
-  w.unref();
   w.on("message", (m: { id: number; plan?: Plan; error?: string }) => {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
     if (m.error !== undefined) p.reject(new Error(`planner failed: ${m.error}`));
     else p.resolve(m.plan!);
-    if (pending.size === 0) idleTimer = setTimeout(() => void stopIdle(w), IDLE_MS).unref();
+    if (pending.size === 0) {
+      w.unref();
+      idleTimer = setTimeout(() => void stopIdle(w), IDLE_MS).unref();
+    }
   });
   // A crash (say, HiGHS's WASM heap exhausted) fails what was waiting; the next solve starts a fresh thread.
   const fail = (err: Error) => {
@@ -63,6 +66,9 @@ function start(): Worker {
   };
   w.on("error", (err) => fail(new Error(`planner thread crashed: ${err.message}`)));
   w.on("exit", (code) => fail(new Error(`planner thread exited (code ${code})`)));
+  // An idle thread never keeps the process alive (refs are taken per solve).
+  // After the listeners: attaching one refs the port again.
+  w.unref();
   worker = w;
   return w;
 }
