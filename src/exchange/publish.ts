@@ -7,7 +7,7 @@ import type { Db } from "../db/client.js";
 import type { ExchangeRow } from "../db/schema/exchange.js";
 import { activityUri, type NodeServices } from "../federation/context.js";
 import { type ExchangeSetup, toExchangeActivity, type WireParty } from "../federation/mappers/exchange.js";
-import { commitWithActivities, prepareActivity } from "../federation/outbox.js";
+import { commitWithActivities, type PreparedActivity, prepareActivity } from "../federation/outbox.js";
 import type { ExchangeEvent } from "./state.js";
 import { addEvent, type NewExchange, viewOf } from "./store.js";
 
@@ -67,6 +67,22 @@ export async function emitExchangeEvent(
   event: ExchangeEvent,
   during?: (db: Db) => boolean,
 ): Promise<boolean> {
+  const { db } = ctx.data;
+  const prepared = await prepareExchangeEvent(ctx, row, event);
+  return commitWithActivities(ctx.data, (emit) => {
+    if (during && !during(db)) return false;
+    if (!addEvent(db, row.uri, selfUri(ctx), event)) return false;
+    emit(prepared);
+    return true;
+  });
+}
+
+/**
+ * The activity announcing `event`, serialised before any transaction; the
+ * caller records the event (`addEvent`) and emits this in its own
+ * transaction, beside whatever else that transaction saves.
+ */
+export async function prepareExchangeEvent(ctx: Ctx, row: ExchangeRow, event: ExchangeEvent): Promise<PreparedActivity> {
   const { db, config } = ctx.data;
   const facts = event.kind === "proposed" ? event.proposal : viewOf(db, row.uri, new Date()).proposal;
   const setup = setupOf(row);
@@ -77,16 +93,10 @@ export async function emitExchangeEvent(
     facts,
     setup,
   );
-  const prepared = await prepareActivity(ctx, activity, {
+  return prepareActivity(ctx, activity, {
     sender: config.handle,
     audience: { followers: false, actors: to.map((p) => ({ id: p.id, inbox: p.inbox, sharedInbox: p.sharedInbox })) },
     listed: true,
-  });
-  return commitWithActivities(ctx.data, (emit) => {
-    if (during && !during(db)) return false;
-    if (!addEvent(db, row.uri, selfUri(ctx), event)) return false;
-    emit(prepared);
-    return true;
   });
 }
 

@@ -8,7 +8,7 @@ import { lookupActor } from "../network/follow-actor.js";
 import { initialLegs } from "./capacity.js";
 import { driverOf, requireDriver } from "./driver-auth.js";
 import { createDriver, driverIdentifier, listDrivers, serializeDriver } from "./drivers.js";
-import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity, rollRoutesForward } from "./federate.js";
+import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity, rollRoutesForward, routeGraphGrew } from "./federate.js";
 import { buildRouteGraph, reachable, toGeoJson } from "./route-graph.js";
 import { departureUri } from "./roll-forward.js";
 import { checkSpec, type DepartureSpec, expandAll, WEEKDAYS } from "./schedule.js";
@@ -165,6 +165,7 @@ export function registerTransportRoutes(app: App, deps: HttpDeps): void {
       });
       // Our own community on the route is joined to the others just as a remote one is.
       void followRoutePeers(ctx, stops).catch((err: unknown) => request.log.warn({ err }, "following route peers failed"));
+      void routeGraphGrew(ctx);
       return reply.status(201).send(serializeRoute(route));
     },
   );
