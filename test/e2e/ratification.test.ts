@@ -11,7 +11,8 @@ t.setTimeout(600_000);
 /**
  * Ratification across real nodes. Alpha supplies and its policy says any
  * outgoing commitment above 10 units goes to the assembly; Gamma needs the
- * goods, plans the round, and its driver Gina carries Alpha → Gamma. A
+ * goods and plans the round; Gina, a driver registered on Alpha, carries
+ * Alpha → Gamma (Gamma learns her routes over the federation). A
  * coordinator's accept at Alpha opens a vote (202) and sends nothing; the
  * members vote over the API; when the vote closes, Alpha's Accept (or, after
  * a failed vote, its Reject with the reason) reaches Gamma over the federation.
@@ -29,6 +30,13 @@ function outbox(node: NodeProcess, type: string): any[] {
     .all(type) as { json: string }[];
   sqlite.close();
   return rows.map((r) => JSON.parse(r.json));
+}
+
+/** The kind of the exchange event an activity carries, if any. */
+function eventKind(activity: any): string | null {
+  const carried = (activity.attachment ?? []).find((a: any) => a.name === "tendril:exchange");
+  const value = carried?.value ?? carried?.["http://schema.org#value"];
+  return typeof value === "string" ? JSON.parse(value).event.kind : null;
 }
 
 /**
@@ -80,7 +88,7 @@ t.test("an accept that needs the assembly's vote, across two nodes", async (t) =
   const asMember = (handle: string) => ({ admin: false, headers: { authorization: `Bearer ${members[handle]}` } });
 
   const driver = await (
-    await gamma.api("/api/drivers", {
+    await alpha.api("/api/drivers", {
       method: "POST",
       json: {
         name: "Gina",
@@ -90,7 +98,7 @@ t.test("an accept that needs the assembly's vote, across two nodes", async (t) =
     })
   ).json();
   const gina = (path: string, init: { method?: string; json?: unknown } = {}) =>
-    gamma.api(path, { ...init, admin: false, headers: { authorization: `Bearer ${driver.token}` } });
+    alpha.api(path, { ...init, admin: false, headers: { authorization: `Bearer ${driver.token}` } });
   const route = {
     name: "valley run",
     stops: [alpha.actorUrl, gamma.actorUrl],
@@ -159,6 +167,8 @@ t.test("an accept that needs the assembly's vote, across two nodes", async (t) =
   };
   const alphaAccepts = (uri: string) => outbox(alpha, "Accept").filter((a) => JSON.stringify(a).includes(uri));
 
+  const samples: Record<string, unknown> = {};
+  let grain: { uri: string; alphaId: string; gammaId: string; haul: string };
   await t.test("a passed vote: alpha's Accept reaches gamma and the exchange is agreed", async (t) => {
     await offer(t, "grain", 100);
     await need(t, "grain", 40);
@@ -220,8 +230,72 @@ t.test("an accept that needs the assembly's vote, across two nodes", async (t) =
       "Gina to be asked to carry it",
     );
     t.equal(haul.quantity, 40, "the driver's view: the agreed quantity to carry");
-    if (process.env.TENDRIL_CAPTURE) writeFileSync(process.env.TENDRIL_CAPTURE, JSON.stringify(sent[0], null, 2));
+    grain = { ...x, haul: haul.id };
+    samples.acceptAfterVote = sent[0];
   });
+
+  await t.test(
+    "the driver declines; her new departure (heard over the federation) gets the leg asked for again",
+    async (t) => {
+      t.equal((await gina(`/api/driver/hauls/${grain.haul}/decline`, { method: "POST" })).status, 200, "Gina declines");
+      for (const node of [alpha, gamma]) {
+        const x = await until(node, grain.uri, (v) => v.legs[0].unserved !== null, "the leg is reported unserved");
+        t.match(
+          x.legs[0],
+          { driver: null, declinedBy: [driver.actor], unserved: /every driver asked declined/ },
+          `${node.handle}: why nobody carries it`,
+        );
+      }
+      const later = new Date(tomorrow.getTime() + 86_400_000).toISOString();
+      t.equal(
+        (
+          await gina("/api/driver/routes", {
+            method: "POST",
+            json: { ...route, name: "second run", departures: [{ at: later }] },
+          })
+        ).status,
+        201,
+        "Gina publishes another departure",
+      );
+      const again = await eventually(
+        async () => (await (await gina("/api/driver/hauls")).json()).open.find((h: any) => h.reason === grain.uri),
+        "gamma to ask Gina again for the leg",
+      );
+      t.not(again.id, grain.haul, "a new haul request");
+      const newDeparture = again.fits.find((f: any) => f.departsAt === later);
+      t.ok(newDeparture, "the new departure can carry it");
+      for (const node of [alpha, gamma]) {
+        const x = await until(
+          node,
+          grain.uri,
+          (v) => v.legs[0].attempts === 2 && v.legs[0].unserved === null,
+          "asked again",
+        );
+        t.equal(
+          x.history.filter((h: any) => h.event.kind === "answered").length,
+          2,
+          `${node.handle}: the communities were not asked again`,
+        );
+        t.equal(x.status, "agreed", `${node.handle}: still agreed`);
+      }
+      t.equal(
+        (
+          await gina(`/api/driver/hauls/${again.id}/accept`, {
+            method: "POST",
+            json: { departure: again.fits[0].departure },
+          })
+        ).status,
+        200,
+        "Gina takes it",
+      );
+      for (const node of [alpha, gamma])
+        await until(node, grain.uri, (v) => v.legs[0].driver === driver.actor, "the leg has its driver");
+      for (const kind of ["legUnserved", "legRequested"])
+        samples[kind] = outbox(gamma, "Update").find((a) => eventKind(a) === kind);
+      t.ok(samples.legUnserved && samples.legRequested, "gamma told alpha both (as Updates of the exchange)");
+      if (process.env.TENDRIL_CAPTURE) writeFileSync(process.env.TENDRIL_CAPTURE, JSON.stringify(samples, null, 2));
+    },
+  );
 
   await t.test(
     "a failed vote: alpha's Reject carries the reason and the exchange is rejected everywhere",
