@@ -329,6 +329,8 @@ t.test("an accept that needs the assembly's vote, across two nodes", async (t) =
       t.equal((await exchangeAt(alpha, x.uri)).reservation, null, "nothing reserved");
       const rejects = outbox(alpha, "Reject").filter((a) => JSON.stringify(a).includes(x.uri));
       t.equal(rejects.length, 1, "one Reject went out");
+      samples.rejectAfterVote = rejects[0];
+      if (process.env.TENDRIL_CAPTURE) writeFileSync(process.env.TENDRIL_CAPTURE, JSON.stringify(samples, null, 2));
       t.equal(
         (await gamma.api(`/api/exchanges/${x.gammaId}/accept`, { method: "POST", json: {} })).status,
         409,
