@@ -145,7 +145,16 @@ export function deriveExchange(events: readonly ExchangeEvent[], now: Date): Exc
     }
   >();
   for (const l of proposal?.legs ?? []) {
-    legs.set(l.id, { id: l.id, from: l.from, to: l.to, driver: null, departure: null, declinedBy: [], attempts: 0, unserved: null });
+    legs.set(l.id, {
+      id: l.id,
+      from: l.from,
+      to: l.to,
+      driver: null,
+      departure: null,
+      declinedBy: [],
+      attempts: 0,
+      unserved: null,
+    });
   }
   let agreedQuantity: number | null = null;
   let pickedUp: number | null = null;

@@ -1,7 +1,12 @@
 import type { InboxContext } from "@fedify/fedify";
 import { type Accept, type Create, type Delete, type Note, type Offer, Proposal, type Update } from "@fedify/vocab";
 import { inTransaction } from "../../db/client.js";
-import { followRoutePeers, prepareLateAcceptRefusal, publishCapacity, routeGraphGrew } from "../../transport/federate.js";
+import {
+  followRoutePeers,
+  prepareLateAcceptRefusal,
+  publishCapacity,
+  routeGraphGrew,
+} from "../../transport/federate.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
