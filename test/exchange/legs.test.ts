@@ -3,7 +3,7 @@ import { decideLeg, type LegRequests } from "../../src/exchange/legs.js";
 import { reconcile } from "../../src/exchange/reconcile.js";
 import { deriveExchange, type ExchangeEvent, type LegView } from "../../src/exchange/state.js";
 import { addEvent, insertExchange, viewOf } from "../../src/exchange/store.js";
-import { routeGraphGrew } from "../../src/transport/federate.js";
+import { rollRoutesForward, routeGraphGrew } from "../../src/transport/federate.js";
 import { listHauls, type RouteSnapshot, saveRoute, updateHaul } from "../../src/transport/store.js";
 import { buildTestApp } from "../helpers/test-app.js";
 
@@ -225,4 +225,52 @@ t.test("the proposer asks again for a leg nobody could take when a departure app
   t.match(hauls()[1], { status: "cancelled", flag: "lapsed" }, "and withdrawn from its drivers");
   await reconcile(ctx, uri);
   t.equal(hauls().length, 2, "nothing more happens without a new departure");
+});
+
+t.test("departures rolled into the horizon on this node get a stranded leg asked for", async (t) => {
+  const node = await buildTestApp(t);
+  const { db, config } = node.services;
+  const ctx = node.federation.createContext(new URL(config.origin), node.services);
+  const self = `${config.origin}/actors/${config.handle}`;
+  const uri = `${config.origin}/exchanges/x2`;
+  insertExchange(db, {
+    uri,
+    roundUri: `${config.origin}/rounds/r2`,
+    proposer: self,
+    supplier: S,
+    receiver: R,
+    offerUri: "http://supplier.invalid/supply/o2",
+    needUri: "http://receiver.invalid/supply/n2",
+    unit: "kg",
+    kgPerUnit: 1,
+    partiesJson: "[]",
+  });
+  const at = (s: number) => new Date(Date.now() + s).toISOString();
+  const proposal = {
+    supplier: S,
+    receiver: R,
+    resource: `${config.origin}/resources/grain`,
+    quantity: 5,
+    legs: [{ id: "l1", from: S, to: R }],
+    deadline: at(DAY),
+    digest: "sha256:x",
+    plannerVersion: "v",
+  };
+  addEvent(db, uri, self, { id: `${uri}#p`, at: at(-3000), kind: "proposed", proposal });
+  addEvent(db, uri, S, { id: `${uri}#s`, at: at(-2000), kind: "answered", party: "supplier", answer: "accept" });
+  addEvent(db, uri, R, { id: `${uri}#r`, at: at(-1000), kind: "answered", party: "receiver", answer: "accept" });
+  // Our own driver's weekly route, whose only departure so far has already left.
+  const weekly = [{ weekly: { days: ["mo", "th"], time: "07:30", timeZone: "Europe/Rome", from: "2026-01-01" } }];
+  const ours = {
+    ...routeOf(`${config.origin}/routes/w`, `${config.origin}/actors/driver-d1`, [Date.now() - DAY]),
+    driverId: "d1",
+    schedule: weekly as never,
+  };
+  saveRoute(db, ours);
+  await reconcile(ctx, uri);
+  t.match(viewOf(db, uri, new Date()).legs[0], { attempts: 0, unserved: /no known departure/ });
+  t.ok((await rollRoutesForward(ctx)) > 0, "the weekly departures roll into the horizon");
+  const hauls = listHauls(db).filter((h) => h.reason === uri);
+  t.equal(hauls.length, 1, "the leg is asked for on them");
+  t.match(viewOf(db, uri, new Date()).legs[0], { attempts: 1, unserved: null });
 });
