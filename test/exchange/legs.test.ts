@@ -3,6 +3,7 @@ import { decideLeg, type LegRequests } from "../../src/exchange/legs.js";
 import { reconcile } from "../../src/exchange/reconcile.js";
 import { deriveExchange, type ExchangeEvent, type LegView } from "../../src/exchange/state.js";
 import { addEvent, insertExchange, viewOf } from "../../src/exchange/store.js";
+import { applyReceived } from "../../src/supply/view-store.js";
 import { rollRoutesForward, routeGraphGrew } from "../../src/transport/federate.js";
 import { listHauls, type RouteSnapshot, saveRoute, updateHaul } from "../../src/transport/store.js";
 import { buildTestApp } from "../helpers/test-app.js";
@@ -273,4 +274,69 @@ t.test("departures rolled into the horizon on this node get a stranded leg asked
   const hauls = listHauls(db).filter((h) => h.reason === uri);
   t.equal(hauls.length, 1, "the leg is asked for on them");
   t.match(viewOf(db, uri, new Date()).legs[0], { attempts: 1, unserved: null });
+});
+
+t.test("a leg is not asked for again once the agreement no longer holds", async (t) => {
+  const node = await buildTestApp(t);
+  const { db, config } = node.services;
+  const ctx = node.federation.createContext(new URL(config.origin), node.services);
+  const self = `${config.origin}/actors/${config.handle}`;
+  const uri = `${config.origin}/exchanges/x3`;
+  const needUri = "http://receiver.invalid/supply/n3";
+  insertExchange(db, {
+    uri,
+    roundUri: `${config.origin}/rounds/r3`,
+    proposer: self,
+    supplier: S,
+    receiver: R,
+    offerUri: "http://supplier.invalid/supply/o3",
+    needUri,
+    unit: "kg",
+    kgPerUnit: 1,
+    partiesJson: "[]",
+  });
+  const at = (s: number) => new Date(Date.now() + s).toISOString();
+  const proposal = {
+    supplier: S,
+    receiver: R,
+    resource: `${config.origin}/resources/grain`,
+    quantity: 40,
+    legs: [{ id: "l1", from: S, to: R }],
+    deadline: at(DAY),
+    digest: "sha256:x",
+    plannerVersion: "v",
+  };
+  addEvent(db, uri, self, { id: `${uri}#p`, at: at(-3000), kind: "proposed", proposal });
+  addEvent(db, uri, S, { id: `${uri}#s`, at: at(-2000), kind: "answered", party: "supplier", answer: "accept" });
+  addEvent(db, uri, R, { id: `${uri}#r`, at: at(-1000), kind: "answered", party: "receiver", answer: "accept" });
+  const need = {
+    objectUri: needUri,
+    actorUri: R,
+    kind: "need" as const,
+    resourceUri: proposal.resource,
+    resourceName: "grain",
+    category: "food",
+    unit: "kg",
+    windowStart: null,
+    windowEnd: Date.now() + 10 * DAY,
+    priority: "important",
+    lat: null,
+    lon: null,
+    locationName: null,
+    name: "grain",
+  };
+  // The receiver lowered its need below what was agreed (it found grain elsewhere).
+  applyReceived(
+    db,
+    { ...need, quantity: 15, version: 2 },
+    { activityId: "http://receiver.invalid/a/2", at: Date.now() },
+  );
+  saveRoute(db, routeOf("http://driver1.invalid/routes/c", "http://driver1.invalid/actors/d1", [Date.now() + DAY]));
+  await reconcile(ctx, uri);
+  t.equal(listHauls(db).filter((h) => h.reason === uri).length, 0, "no driver is asked");
+  t.match(
+    viewOf(db, uri, new Date()).legs[0],
+    { unserved: /not asked again: the need is down to 15/ },
+    "and the leg says why",
+  );
 });
