@@ -207,14 +207,15 @@ async function markUnserved(
 ): Promise<void> {
   const { db } = ctx.data;
   const id = legEventId(ctx, row.uri, leg.id, `unserved-${attempt}`);
-  if (eventsOf(db, row.uri).some((e) => e.event.id === id)) return;
-  const event: ExchangeEvent = { id, at: new Date().toISOString(), kind: "legUnserved", leg: leg.id, attempt, reason };
-  const announce = await prepareExchangeEvent(ctx, row, event);
+  const reported = eventsOf(db, row.uri).some((e) => e.event.id === id);
   const old = lapse ? findHaulByUri(db, lapse) : undefined;
-  const cancel = old ? await prepareCancel(ctx, old) : null;
+  // Already reported (say, all declined) and nothing to withdraw: nothing to do.
+  if (reported && old?.status !== "open") return;
+  const event: ExchangeEvent = { id, at: new Date().toISOString(), kind: "legUnserved", leg: leg.id, attempt, reason };
+  const announce = reported ? null : await prepareExchangeEvent(ctx, row, event);
+  const cancel = old?.status === "open" ? await prepareCancel(ctx, old) : null;
   commitWithActivities(ctx.data, (emit) => {
-    if (!addEvent(db, row.uri, selfUri(ctx), event)) return;
-    emit(announce);
+    if (announce && addEvent(db, row.uri, selfUri(ctx), event)) emit(announce);
     const current = old ? findHaulByUri(db, old.uri) : undefined;
     if (current && cancel && current.status === "open") {
       updateHaul(db, current.id, { ...cancel.fields, flag: "lapsed" });

@@ -135,20 +135,21 @@ function routeOf(uri: string, driver: string, departsAt: number[]): RouteSnapsho
   };
 }
 
-t.test("the proposer asks again for a leg nobody could take when a departure appears, once", async (t) => {
+/** A test node that proposed exchange `name` (one leg S → R), which both parties accepted. */
+async function agreed(t: Parameters<typeof buildTestApp>[0], name: string, opts: { quantity: number; need?: string }) {
   const node = await buildTestApp(t);
-  const { db, sqlite, config } = node.services;
+  const { db, config } = node.services;
   const ctx = node.federation.createContext(new URL(config.origin), node.services);
   const self = `${config.origin}/actors/${config.handle}`;
-  const uri = `${config.origin}/exchanges/x1`;
+  const uri = `${config.origin}/exchanges/${name}`;
   insertExchange(db, {
     uri,
-    roundUri: `${config.origin}/rounds/r1`,
+    roundUri: `${config.origin}/rounds/${name}`,
     proposer: self,
     supplier: S,
     receiver: R,
-    offerUri: "http://supplier.invalid/supply/o",
-    needUri: "http://receiver.invalid/supply/n",
+    offerUri: `http://supplier.invalid/supply/o-${name}`,
+    needUri: opts.need ?? `http://receiver.invalid/supply/n-${name}`,
     unit: "kg",
     kgPerUnit: 1,
     partiesJson: "[]",
@@ -158,7 +159,7 @@ t.test("the proposer asks again for a leg nobody could take when a departure app
     supplier: S,
     receiver: R,
     resource: `${config.origin}/resources/grain`,
-    quantity: 40,
+    quantity: opts.quantity,
     legs: [{ id: "l1", from: S, to: R }],
     deadline: at(DAY),
     digest: "sha256:x",
@@ -167,6 +168,11 @@ t.test("the proposer asks again for a leg nobody could take when a departure app
   addEvent(db, uri, self, { id: `${uri}#p`, at: at(-3000), kind: "proposed", proposal });
   addEvent(db, uri, S, { id: `${uri}#s`, at: at(-2000), kind: "answered", party: "supplier", answer: "accept" });
   addEvent(db, uri, R, { id: `${uri}#r`, at: at(-1000), kind: "answered", party: "receiver", answer: "accept" });
+  return { node, db, sqlite: node.services.sqlite, config, ctx, uri, at, proposal };
+}
+
+t.test("the proposer asks again for a leg nobody could take when a departure appears, once", async (t) => {
+  const { db, sqlite, ctx, uri, at } = await agreed(t, "x1", { quantity: 40 });
   const hauls = () => listHauls(db).filter((h) => h.reason === uri);
   const offers = () =>
     (sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE activity_type = 'Offer'").get() as { n: number }).n;
@@ -229,37 +235,7 @@ t.test("the proposer asks again for a leg nobody could take when a departure app
 });
 
 t.test("departures rolled into the horizon on this node get a stranded leg asked for", async (t) => {
-  const node = await buildTestApp(t);
-  const { db, config } = node.services;
-  const ctx = node.federation.createContext(new URL(config.origin), node.services);
-  const self = `${config.origin}/actors/${config.handle}`;
-  const uri = `${config.origin}/exchanges/x2`;
-  insertExchange(db, {
-    uri,
-    roundUri: `${config.origin}/rounds/r2`,
-    proposer: self,
-    supplier: S,
-    receiver: R,
-    offerUri: "http://supplier.invalid/supply/o2",
-    needUri: "http://receiver.invalid/supply/n2",
-    unit: "kg",
-    kgPerUnit: 1,
-    partiesJson: "[]",
-  });
-  const at = (s: number) => new Date(Date.now() + s).toISOString();
-  const proposal = {
-    supplier: S,
-    receiver: R,
-    resource: `${config.origin}/resources/grain`,
-    quantity: 5,
-    legs: [{ id: "l1", from: S, to: R }],
-    deadline: at(DAY),
-    digest: "sha256:x",
-    plannerVersion: "v",
-  };
-  addEvent(db, uri, self, { id: `${uri}#p`, at: at(-3000), kind: "proposed", proposal });
-  addEvent(db, uri, S, { id: `${uri}#s`, at: at(-2000), kind: "answered", party: "supplier", answer: "accept" });
-  addEvent(db, uri, R, { id: `${uri}#r`, at: at(-1000), kind: "answered", party: "receiver", answer: "accept" });
+  const { db, config, ctx, uri } = await agreed(t, "x2", { quantity: 5 });
   // Our own driver's weekly route, whose only departure so far has already left.
   const weekly = [{ weekly: { days: ["mo", "th"], time: "07:30", timeZone: "Europe/Rome", from: "2026-01-01" } }];
   const ours = {
@@ -277,38 +253,8 @@ t.test("departures rolled into the horizon on this node get a stranded leg asked
 });
 
 t.test("a leg is not asked for again once the agreement no longer holds", async (t) => {
-  const node = await buildTestApp(t);
-  const { db, config } = node.services;
-  const ctx = node.federation.createContext(new URL(config.origin), node.services);
-  const self = `${config.origin}/actors/${config.handle}`;
-  const uri = `${config.origin}/exchanges/x3`;
+  const { db, ctx, uri, proposal } = await agreed(t, "x3", { quantity: 40, need: "http://receiver.invalid/supply/n3" });
   const needUri = "http://receiver.invalid/supply/n3";
-  insertExchange(db, {
-    uri,
-    roundUri: `${config.origin}/rounds/r3`,
-    proposer: self,
-    supplier: S,
-    receiver: R,
-    offerUri: "http://supplier.invalid/supply/o3",
-    needUri,
-    unit: "kg",
-    kgPerUnit: 1,
-    partiesJson: "[]",
-  });
-  const at = (s: number) => new Date(Date.now() + s).toISOString();
-  const proposal = {
-    supplier: S,
-    receiver: R,
-    resource: `${config.origin}/resources/grain`,
-    quantity: 40,
-    legs: [{ id: "l1", from: S, to: R }],
-    deadline: at(DAY),
-    digest: "sha256:x",
-    plannerVersion: "v",
-  };
-  addEvent(db, uri, self, { id: `${uri}#p`, at: at(-3000), kind: "proposed", proposal });
-  addEvent(db, uri, S, { id: `${uri}#s`, at: at(-2000), kind: "answered", party: "supplier", answer: "accept" });
-  addEvent(db, uri, R, { id: `${uri}#r`, at: at(-1000), kind: "answered", party: "receiver", answer: "accept" });
   const need = {
     objectUri: needUri,
     actorUri: R,
@@ -339,4 +285,38 @@ t.test("a leg is not asked for again once the agreement no longer holds", async 
     { unserved: /not asked again: the need is down to 15/ },
     "and the leg says why",
   );
+});
+
+t.test("all asked drivers declined, then the window passes: the request is withdrawn, reported once", async (t) => {
+  const { node, db, ctx, uri, at } = await agreed(t, "x4", { quantity: 3 });
+  const d1 = "http://driver1.invalid/actors/d1";
+  saveRoute(db, routeOf("http://driver1.invalid/routes/d", d1, [Date.now() + DAY]));
+  await reconcile(ctx, uri);
+  const [haul] = listHauls(db).filter((h) => h.reason === uri);
+  addEvent(db, uri, d1, { id: `${uri}#no`, at: at(0), kind: "haulDeclined", leg: "l1", driver: d1, haul: haul!.uri });
+  await reconcile(ctx, uri);
+  t.match(
+    listHauls(db).find((h) => h.uri === haul!.uri),
+    { status: "open" },
+    "declined by all, still inside its window",
+  );
+  updateHaul(db, haul!.id, { windowEnd: Date.now() - 1 });
+  await reconcile(ctx, uri);
+  await reconcile(ctx, uri);
+  t.match(
+    listHauls(db).find((h) => h.uri === haul!.uri),
+    { status: "cancelled", flag: "lapsed" },
+    "withdrawn once its window passed",
+  );
+  const unserved = viewOf(db, uri, new Date());
+  t.equal(
+    (
+      node.services.sqlite
+        .prepare("SELECT count(*) AS n FROM exchange_events WHERE exchange_uri = ? AND kind = 'legUnserved'")
+        .get(uri) as { n: number }
+    ).n,
+    1,
+    "reported once for this request",
+  );
+  t.match(unserved.legs[0], { attempts: 1, unserved: /every driver asked declined/ });
 });
