@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, NodeProcess } from "../test/helpers/node-process.js";
+import { freePort, NodeProcess } from "./lib/node-process.js";
 
 const root = mkdtempSync(join(tmpdir(), "tendril-demo-"));
 const nodes: NodeProcess[] = [];

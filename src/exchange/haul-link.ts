@@ -21,9 +21,9 @@ export function exchangeEventOfHaul(db: Db, step: HaulStep, at: string): { excha
     case "accept":
       return leg ? { exchange: exchange.uri, event: { ...base, kind: "haulAccepted", leg: leg.id, driver: step.actor, departure: event.departure ?? "" } } : null;
     case "decline":
-      return leg ? { exchange: exchange.uri, event: { ...base, kind: "haulDeclined", leg: leg.id, driver: step.actor, reason: "declined by the driver" } } : null;
+      return leg ? { exchange: exchange.uri, event: { ...base, kind: "haulDeclined", leg: leg.id, driver: step.actor, reason: "declined by the driver", haul: haul.uri } } : null;
     case "withdraw":
-      return leg ? { exchange: exchange.uri, event: { ...base, kind: "haulDeclined", leg: leg.id, driver: step.actor, reason: "withdrawn by the driver" } } : null;
+      return leg ? { exchange: exchange.uri, event: { ...base, kind: "haulDeclined", leg: leg.id, driver: step.actor, reason: "withdrawn by the driver", haul: haul.uri } } : null;
     case "picked_up":
       return haul.fromUri === exchange.supplier
         ? { exchange: exchange.uri, event: { ...base, kind: "pickedUp", quantity: event.quantity } }

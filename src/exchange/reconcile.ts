@@ -1,7 +1,7 @@
 /**
  * After any event, each party brings its own side in line with the derived
  * state, exactly once (flags on the exchange row): the proposer publishes the
- * agreement and requests the hauls; the supplier releases or uses its
+ * agreement and keeps every leg asked for (leg-actions.ts); the supplier releases or uses its
  * reservation and lowers its offer by what was picked up; the receiver lowers
  * its need by what was received. Both record the flow in the ledger.
  * Re-running it changes nothing, so it runs after every event and on a timer.
@@ -15,10 +15,9 @@ import { prepareSupplyActivities } from "../federation/supply.js";
 import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import { findKindById } from "../supply/catalogue-store.js";
 import { changedItemRow, fieldsOf, findItem, saveChange } from "../supply/store.js";
-import { PLANNING_HORIZON_DAYS } from "../transport/federate.js";
 import { haulStep } from "../transport/haul-actions.js";
-import { requestHaul } from "../transport/request-haul.js";
 import { listHauls } from "../transport/store.js";
+import { serveLegs } from "./leg-actions.js";
 import { emitExchangeEvent, newEventId, selfUri } from "./publish.js";
 import { endReservation, findExchange, findReservation, reserve, setFlags, viewOf } from "./store.js";
 import type { ExchangeView } from "./state.js";
@@ -44,23 +43,10 @@ async function asProposer(ctx: Ctx, row: ExchangeRow, view: ExchangeView): Promi
     await emitExchangeEvent(ctx, row, { id: newEventId(ctx), at: new Date().toISOString(), kind: "agreed", quantity: view.acceptedQuantity });
     view = viewOf(ctx.data.db, row.uri, new Date());
   }
-  if (view.status !== "agreed" || view.agreedQuantity === null || row.haulsRequested) return;
-  // Flag first: a crash between the two leaves the hauls unrequested (visible) rather than requested twice.
-  setFlags(ctx.data.db, row.uri, { haulsRequested: true });
-  const now = Date.now();
-  for (const leg of view.proposal!.legs) {
-    const result = await requestHaul(ctx, {
-      resource: view.proposal!.resource,
-      quantity: view.agreedQuantity,
-      unit: row.unit,
-      weightKg: Math.max(view.agreedQuantity * row.kgPerUnit, 0.001),
-      from: leg.from,
-      to: leg.to,
-      window: { start: now, end: now + PLANNING_HORIZON_DAYS * 86_400_000 },
-      reason: row.uri,
-    });
-    if (!result.ok) ctx.data.log.warn({ exchange: row.uri, leg: leg.id, reason: result.reason }, "could not request a haul for a leg");
-  }
+  // Legs are asked for (and asked for again when nobody could take them) until goods reach the receiver.
+  if ((view.status !== "agreed" && view.status !== "in_transit") || view.agreedQuantity === null) return;
+  await serveLegs(ctx, row, view, view.agreedQuantity);
+  if (!row.haulsRequested) setFlags(ctx.data.db, row.uri, { haulsRequested: true });
 }
 
 async function asSupplier(ctx: Ctx, row: ExchangeRow, view: ExchangeView): Promise<void> {

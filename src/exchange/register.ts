@@ -1,9 +1,13 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { Community } from "../community/service.js";
 import type { App, HttpDeps } from "../http/types.js";
+import type { Context } from "@fedify/fedify";
+import type { NodeServices } from "../federation/context.js";
+import { onRouteGraphGrew } from "../transport/federate.js";
 import { observeHauls } from "../transport/haul-observers.js";
 import { ExchangeActions } from "./actions.js";
 import { catchUp, ownEvents } from "./catch-up.js";
+import { selfUri } from "./publish.js";
 import { recordHaulStep } from "./haul-link.js";
 import { registerExchangeRoutes } from "./http.js";
 import { PlanChecks } from "./plan-checks.js";
@@ -12,6 +16,21 @@ import { RoundJobs, type RoundRunner } from "./round-actions.js";
 import { findExchange, listExchanges, viewOf } from "./store.js";
 
 const TIMER_MS = 30_000;
+
+/**
+ * When the route graph gains departures, the exchanges we proposed that
+ * still have a leg without a driver get another look (leg-actions.ts).
+ * One function for every app in the process, so it is registered once.
+ */
+async function legsOnNewDepartures(ctx: Context<NodeServices>): Promise<void> {
+  const { db } = ctx.data;
+  const me = selfUri(ctx);
+  for (const row of listExchanges(db)) {
+    if (row.proposer !== me) continue;
+    const view = viewOf(db, row.uri, new Date());
+    if ((view.status === "agreed" || view.status === "in_transit") && view.legs.some((l) => l.driver === null)) await reconcile(ctx, row.uri);
+  }
+}
 const OPEN = new Set(["proposed", "agreed", "in_transit", "delivered"]);
 
 /**
@@ -28,6 +47,7 @@ export function registerExchange(app: App, deps: HttpDeps, community: Community,
   const rounds = new RoundJobs(deps.context, services.log, options.roundRunner);
   const planChecks = new PlanChecks(services.db, services.config.origin, services.log);
   registerExchangeRoutes(app, deps, { actions, rounds });
+  onRouteGraphGrew(legsOnNewDepartures);
   app.addHook("onClose", async () => {
     await rounds.idle();
     await planChecks.settled();

@@ -45,7 +45,18 @@ export type ExchangeEvent = Base &
       }
     | { readonly kind: "agreed"; readonly quantity: number }
     | { readonly kind: "haulAccepted"; readonly leg: string; readonly driver: string; readonly departure: string }
-    | { readonly kind: "haulDeclined"; readonly leg: string; readonly driver: string; readonly reason?: string }
+    | {
+        readonly kind: "haulDeclined";
+        readonly leg: string;
+        readonly driver: string;
+        readonly reason?: string;
+        /** The haul request declined (absent in events recorded before legs could be asked for again). */
+        readonly haul?: string;
+      }
+    /** The proposer asked drivers (again) to carry a leg: attempt 1 is the first request. */
+    | { readonly kind: "legRequested"; readonly leg: string; readonly attempt: number; readonly haul: string }
+    /** The proposer found nobody to carry a leg (all declined, the window passed, no departure): visible, not silent. */
+    | { readonly kind: "legUnserved"; readonly leg: string; readonly attempt: number; readonly reason: string }
     | { readonly kind: "pickedUp"; readonly quantity: number }
     | { readonly kind: "handedOver"; readonly stop: string; readonly quantity: number }
     | { readonly kind: "delivered"; readonly quantity: number }
@@ -78,6 +89,10 @@ export interface LegView {
   readonly departure: string | null;
   /** Drivers who declined this leg; re-planning picks another. */
   readonly declinedBy: readonly string[];
+  /** How many times the proposer asked drivers for this leg (0 before the agreement). */
+  readonly attempts: number;
+  /** Why nobody carries the leg, until a driver takes it or it is asked for again; null otherwise. */
+  readonly unserved: string | null;
 }
 
 export interface ExchangeView {
@@ -118,10 +133,28 @@ export function deriveExchange(events: readonly ExchangeEvent[], now: Date): Exc
   const answers: { supplier: AnswerView | null; receiver: AnswerView | null } = { supplier: null, receiver: null };
   const legs = new Map<
     string,
-    { id: string; from: string; to: string; driver: string | null; departure: string | null; declinedBy: string[] }
+    {
+      id: string;
+      from: string;
+      to: string;
+      driver: string | null;
+      departure: string | null;
+      declinedBy: string[];
+      attempts: number;
+      unserved: string | null;
+    }
   >();
   for (const l of proposal?.legs ?? []) {
-    legs.set(l.id, { id: l.id, from: l.from, to: l.to, driver: null, departure: null, declinedBy: [] });
+    legs.set(l.id, {
+      id: l.id,
+      from: l.from,
+      to: l.to,
+      driver: null,
+      departure: null,
+      declinedBy: [],
+      attempts: 0,
+      unserved: null,
+    });
   }
   let agreedQuantity: number | null = null;
   let pickedUp: number | null = null;
@@ -167,7 +200,24 @@ export function deriveExchange(events: readonly ExchangeEvent[], now: Date): Exc
         else {
           leg.driver = e.driver;
           leg.departure = e.departure;
+          leg.unserved = null;
         }
+        break;
+      }
+      case "legRequested": {
+        const leg = legs.get(e.leg);
+        if (!leg) ignored.push({ id: e.id, why: `no leg ${e.leg}` });
+        else {
+          leg.attempts = Math.max(leg.attempts, e.attempt);
+          if (e.attempt >= leg.attempts) leg.unserved = null;
+        }
+        break;
+      }
+      case "legUnserved": {
+        const leg = legs.get(e.leg);
+        if (!leg) ignored.push({ id: e.id, why: `no leg ${e.leg}` });
+        // Only about the latest request: a later attempt (or a driver) supersedes it.
+        else if (e.attempt >= leg.attempts && leg.driver === null) leg.unserved = e.reason;
         break;
       }
       case "haulDeclined": {

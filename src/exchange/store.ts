@@ -4,6 +4,8 @@ import {
   type ExchangeRow,
   exchangeEventsTable,
   exchangesTable,
+  type LegRequestRow,
+  legRequestsTable,
   reservationsTable,
   type RoundRow,
   roundsTable,
@@ -109,4 +111,28 @@ export function endReservation(db: Db, exchangeUri: string, status: "released" |
     .where(and(eq(reservationsTable.exchangeUri, exchangeUri), eq(reservationsTable.status, "active")))
     .run();
   return r.changes === 1;
+}
+
+// ── leg requests (proposer side) ─────────────────────────────────────────────
+
+/** The haul requests made for one leg, oldest first. */
+export function legRequestsOf(db: Db, exchangeUri: string, legId: string): LegRequestRow[] {
+  return db
+    .select()
+    .from(legRequestsTable)
+    .where(and(eq(legRequestsTable.exchangeUri, exchangeUri), eq(legRequestsTable.legId, legId)))
+    .orderBy(asc(legRequestsTable.attempt))
+    .all();
+}
+
+/**
+ * Records request `attempt` for a leg; false when that attempt is already
+ * recorded (another pass got there first) or is not the next one, so the
+ * caller's transaction sends nothing.
+ */
+export function addLegRequest(db: Db, row: Omit<LegRequestRow, "createdAt">): boolean {
+  const last = legRequestsOf(db, row.exchangeUri, row.legId).at(-1)?.attempt ?? 0;
+  if (row.attempt !== last + 1) return false;
+  db.insert(legRequestsTable).values(row).run();
+  return true;
 }

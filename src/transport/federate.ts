@@ -127,6 +127,23 @@ export async function publishCapacity(ctx: Ctx, routeUri: string): Promise<void>
   commitWithActivities(ctx.data, (emit) => emit(update));
 }
 
+type GraphListener = (ctx: Ctx) => Promise<void>;
+const graphListeners = new Set<GraphListener>();
+
+/**
+ * Other features (the exchange's leg requests) hear when the route graph
+ * gained departures — a new or updated route, here or from another node, or
+ * departures rolled into the horizon — without transport knowing them.
+ */
+export function onRouteGraphGrew(listener: GraphListener): void {
+  graphListeners.add(listener);
+}
+
+/** Called after the commit that stored new or changed departures. */
+export async function routeGraphGrew(ctx: Ctx): Promise<void> {
+  for (const l of graphListeners) await l(ctx).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
+}
+
 /**
  * Keeps this node's recurring routes bookable: adds the departures that came
  * into the planning horizon since the route was published, and announces the
@@ -152,6 +169,7 @@ export async function rollRoutesForward(ctx: Ctx, now = new Date()): Promise<num
     });
     if (saved) grown++;
   }
+  if (grown > 0) await routeGraphGrew(ctx);
   return grown;
 }
 

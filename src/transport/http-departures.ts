@@ -5,7 +5,7 @@ import { HttpProblem } from "../lib/problem.js";
 import { initialLegs, resize } from "./capacity.js";
 import { driverOf, requireDriver } from "./driver-auth.js";
 import { driverIdentifier } from "./drivers.js";
-import { PLANNING_HORIZON_DAYS, prepareRouteActivity } from "./federate.js";
+import { PLANNING_HORIZON_DAYS, prepareRouteActivity, routeGraphGrew } from "./federate.js";
 import { serializeRoute } from "./http-routes.js";
 import { departureUri } from "./roll-forward.js";
 import { checkSpec } from "./schedule.js";
@@ -94,6 +94,8 @@ export function registerDepartureRoutes(app: App, deps: HttpDeps): void {
           (a, b) => a.departsAt - b.departsAt,
         ),
       }));
+      // Exchanges with a leg nobody carries get another look now that a departure is new.
+      void routeGraphGrew(deps.context());
       return reply.status(201).header("location", uri).send(serializeRoute(after));
     },
   );

@@ -6,7 +6,7 @@ import { HttpProblem } from "../lib/problem.js";
 import { lookupActor } from "../network/follow-actor.js";
 import { initialLegs } from "./capacity.js";
 import { driverIdentifier } from "./drivers.js";
-import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity } from "./federate.js";
+import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity, routeGraphGrew } from "./federate.js";
 import { departureUri } from "./roll-forward.js";
 import type { LegInfo } from "./route-graph.js";
 import { checkSpec, type DepartureSpec, expandAll } from "./schedule.js";
@@ -113,6 +113,8 @@ export async function publishRoute(
   });
   // Our own community on the route is joined to the others just as a remote one is.
   void followRoutePeers(ctx, stops).catch((err: unknown) => services.log.warn({ err }, "following route peers failed"));
+  // Exchanges with a leg nobody carries get another look now that a departure is new.
+  void routeGraphGrew(ctx);
   return route;
 }
 

@@ -224,8 +224,8 @@ t.test("planned exchange across four communities and two drivers", async (t) => 
     const hist = (await exchangeAt(c, exAC)).history as { event: ExchangeEvent }[];
     t.same(
       hist.map((h) => h.event.kind),
-      ["proposed", "answered", "answered", "agreed", "haulAccepted", "pickedUp", "delivered", "received"],
-      "C's history, in order",
+      ["proposed", "answered", "answered", "agreed", "legRequested", "haulAccepted", "pickedUp", "delivered", "received"],
+      "C's history, in order (the proposer tells the communities when it asks drivers for a leg)",
     );
   });
 

@@ -43,6 +43,9 @@ const accept = (party: "supplier" | "receiver", quantity?: number): ExchangeEven
   ...(quantity === undefined ? {} : { quantity }),
 });
 
+const legRequested: ExchangeEvent = { id: `${X}#lr`, at: "2029-01-04T00:00:00.000Z", kind: "legRequested", leg: "l1", attempt: 2, haul: `${P}/hauls/h` };
+const legUnserved: ExchangeEvent = { id: `${X}#lu`, at: "2029-01-05T00:00:00.000Z", kind: "legUnserved", leg: "l1", attempt: 2, reason: "every driver asked declined" };
+
 t.test("who may make which exchange event", async (t) => {
   t.equal(refusal({ exchange: X, event: proposed, setup }, P, undefined), null, "the proposer proposes");
   t.match(refusal({ exchange: X, event: proposed, setup }, S, undefined), /only the proposer/);
@@ -54,6 +57,8 @@ t.test("who may make which exchange event", async (t) => {
   t.match(refusal({ exchange: X, event: accept("supplier") }, "https://other.example/actors/o", row), /not the supplier/, "a non-party does not answer");
   t.match(refusal({ exchange: X, event: { id: "e", at: "2029-01-03T00:00:00Z", kind: "agreed", quantity: 1 } }, S, row), /only the proposer/);
   t.match(refusal({ exchange: X, event: { id: "e", at: "2029-01-03T00:00:00Z", kind: "received", quantity: 1 } }, R, row), /haul step/, "execution steps come from hauls only");
+  t.equal(refusal({ exchange: X, event: legUnserved }, P, row), null, "the proposer reports a leg nobody carries");
+  t.match(refusal({ exchange: X, event: legRequested }, S, row), /only the proposer asks drivers/, "nobody else asks drivers for legs");
 });
 
 t.test("answer rules: party, state, deadline, quantity, once", async (t) => {
@@ -92,7 +97,7 @@ t.test("reservations: never more than the offer, whatever the order of accepts",
 t.test("every field of an exchange message survives Fedify's round trip", async (t) => {
   const node = await buildTestApp(t);
   const ctx = node.federation.createContext(new URL("http://127.0.0.1:9"), node.services);
-  for (const event of [proposed, accept("supplier", 12.5), { ...accept("receiver"), answer: "reject" as const, reason: "no room" }]) {
+  for (const event of [proposed, accept("supplier", 12.5), { ...accept("receiver"), answer: "reject" as const, reason: "no room" }, legRequested, legUnserved]) {
     const activity = toExchangeActivity({ exchange: X, event, setup }, { activity: new URL(`${X}/a/${event.id.length}`), actor: new URL(P), recipients: [S] }, facts, setup);
     const json = await activity.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });
     const back = await Activity.fromJsonLd(json, { contextLoader: ctx.contextLoader, documentLoader: ctx.documentLoader });

@@ -70,6 +70,8 @@ t.test("both parties accept: the smaller quantity binds; agreement and delivery 
     driver: "d1",
     departure: "dep1",
     declinedBy: [],
+    attempts: 0,
+    unserved: null,
   });
 });
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -76,6 +76,27 @@ export const reservationsTable = sqliteTable(
   (t) => [index("reservations_offer_idx").on(t.offerId, t.status)],
 );
 
+/**
+ * The proposer's haul requests per leg of an agreed exchange, numbered: a
+ * leg nobody took is asked for again (attempt + 1) only on departures no
+ * earlier attempt offered, so a replayed route update asks nobody twice.
+ * The primary key makes two concurrent re-requests of one leg impossible.
+ */
+export const legRequestsTable = sqliteTable(
+  "exchange_leg_requests",
+  {
+    exchangeUri: text("exchange_uri").notNull(),
+    legId: text("leg_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    haulUri: text("haul_uri").notNull(),
+    /** The departures that could carry the leg when it was asked for (JSON array of URIs). */
+    departuresJson: text("departures_json").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.exchangeUri, t.legId, t.attempt] })],
+);
+
 export type RoundRow = typeof roundsTable.$inferSelect;
 export type ExchangeRow = typeof exchangesTable.$inferSelect;
 export type ExchangeEventRow = typeof exchangeEventsTable.$inferSelect;
+export type LegRequestRow = typeof legRequestsTable.$inferSelect;

@@ -54,6 +54,9 @@ export function refusal(m: ExchangeMessage, actor: string, known: ExchangeRow | 
       return actor === proposer ? null : "only the proposer proposes";
     case "agreed":
       return actor === proposer ? null : "only the proposer publishes the agreement";
+    case "legRequested":
+    case "legUnserved":
+      return actor === proposer ? null : "only the proposer asks drivers for the legs";
     case "answered":
       if (e.party === "supplier" && actor === supplier) return null;
       if (e.party === "receiver" && actor === receiver) return null;

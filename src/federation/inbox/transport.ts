@@ -1,7 +1,12 @@
 import type { InboxContext } from "@fedify/fedify";
 import { type Accept, type Create, type Delete, type Note, type Offer, Proposal, type Update } from "@fedify/vocab";
 import { inTransaction } from "../../db/client.js";
-import { followRoutePeers, prepareLateAcceptRefusal, publishCapacity } from "../../transport/federate.js";
+import {
+  followRoutePeers,
+  prepareLateAcceptRefusal,
+  publishCapacity,
+  routeGraphGrew,
+} from "../../transport/federate.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
@@ -49,10 +54,10 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
     legs: d.legs,
   }));
   const live = new Set(departures.map((d) => d.uri));
-  inTransaction(ctx.data.sqlite, () => {
-    if (!markProcessed(db, { id: activity.id!.href, actor: activity.actorId!.href, type: "RouteUpdate" })) return;
+  const stored = inTransaction(ctx.data.sqlite, () => {
+    if (!markProcessed(db, { id: activity.id!.href, actor: activity.actorId!.href, type: "RouteUpdate" })) return false;
     const before = findRoute(db, routeUri);
-    if (before?.status === "withdrawn") return;
+    if (before?.status === "withdrawn") return false;
     const onIt = haulsOnRoute(db, routeUri);
     saveRoute(db, {
       uri: routeUri,
@@ -70,8 +75,11 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
     for (const h of onIt)
       if (h.departureUri && !live.has(h.departureUri) && h.status !== "received")
         updateHaul(db, h.id, { flag: "departure_changed" });
+    return true;
   });
   await followRoutePeers(ctx, payload.stops);
+  // A replay stored nothing, so it asks nobody anything.
+  if (stored) await routeGraphGrew(ctx);
   return true;
 }
 

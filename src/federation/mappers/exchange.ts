@@ -5,7 +5,7 @@
  * The standard parts (Agreement, Commitment, Measure, content) are there so
  * other software can show what is going on.
  */
-import { Accept, type Activity, Agreement, Commitment, Create, Measure, Offer, PropertyValue, Reject, Undo } from "@fedify/vocab";
+import { Accept, type Activity, Agreement, Commitment, Create, Measure, Offer, PropertyValue, Reject, Undo, Update } from "@fedify/vocab";
 import { parseDecimal } from "@fedify/vocab-runtime";
 import { Temporal } from "@js-temporal/polyfill";
 import type { ExchangeEvent, ProposalFacts } from "../../exchange/state.js";
@@ -53,6 +53,10 @@ function describe(m: ExchangeMessage, facts: ProposalFacts | null): string {
       return `Agreement: ${e.quantity} will be provided, carried and received.`;
     case "cancelled":
       return `Exchange cancelled: ${e.reason}`;
+    case "legRequested":
+      return e.attempt > 1 ? `The leg ${e.leg} is asked for again (request ${e.attempt}).` : `Drivers are asked to carry the leg ${e.leg}.`;
+    case "legUnserved":
+      return `Nobody carries the leg ${e.leg} yet: ${e.reason}`;
     default:
       return `Exchange event: ${e.kind}`;
   }
@@ -77,7 +81,8 @@ export function toAgreement(exchange: string, facts: ProposalFacts, setup: Excha
 /**
  * row → AP: one exchange event as an activity. proposed → Offer{Agreement};
  * answered → Accept/Reject of the exchange; agreed → Create{Agreement};
- * cancelled → Undo of the exchange.
+ * cancelled → Undo of the exchange; legRequested/legUnserved (the
+ * proposer's news about who carries a leg) → Update of the exchange.
  */
 export function toExchangeActivity(
   m: ExchangeMessage,
@@ -101,6 +106,7 @@ export function toExchangeActivity(
   if (e.kind === "answered" && e.answer === "reject") return new Reject({ ...common, object: new URL(m.exchange) });
   if (e.kind === "answered") return new Accept({ ...common, object: new URL(m.exchange) });
   if (e.kind === "cancelled") return new Undo({ ...common, object: new URL(m.exchange) });
+  if (e.kind === "legRequested" || e.kind === "legUnserved") return new Update({ ...common, object: new URL(m.exchange) });
   throw new Error(`no wire form for exchange event ${e.kind}`);
 }
 
