@@ -36,7 +36,7 @@ export interface RouteSnapshot {
   readonly legs: readonly LegInfo[];
   readonly schedule: readonly DepartureSpec[];
   readonly refrigerated: boolean;
-  /** The room a new departure of our own route starts with; departures may differ from it (see http-departures.ts). */
+  /** The room a new departure of our own route starts with; departures may differ from it (see departure-actions.ts). */
   readonly capacity?: { readonly kg: number; readonly m3: number } | null;
   readonly status: "active" | "withdrawn";
   readonly departures: readonly { uri: string; departsAt: number; cancelled: boolean; legs: readonly LegCapacity[] }[];

@@ -95,6 +95,18 @@ export function exchangesFromStore(db: Db, self: string, feature?: ExchangeFeatu
             status: state.status,
             shortfall: state.shortfall ?? 0,
             waitingFor: waiting ? names.community(waiting) : null,
+            // Only the driver who took the leg counts here: the plan's suggestion is no promise.
+            legs: state.legs.map((l) => ({
+              from: l.from,
+              to: l.to,
+              driver: l.driver,
+              fromName: names.community(l.from),
+              toName: names.community(l.to),
+              driverName: l.driver ? names.driver(l.driver) : null,
+              departsAt: l.departure ? departsAt(db, l) : null,
+              attempts: l.attempts,
+              unserved: l.unserved,
+            })),
           };
         });
     },

@@ -14,6 +14,10 @@ export interface ExchangeLegView {
   readonly fromName?: string;
   readonly toName?: string;
   readonly driverName?: string | null;
+  /** How many times the proposer asked drivers for this leg (0 before the agreement). */
+  readonly attempts?: number;
+  /** Why nobody carries the leg (all asked drivers declined, the window passed, no departure fits); null while it may still be carried. */
+  readonly unserved?: string | null;
 }
 
 export interface ExchangeProposalView {
@@ -53,6 +57,8 @@ export interface ExchangeAgreementView {
   readonly toName?: string;
   /** We answered; the other party has not yet (the exchange is still "proposed"). */
   readonly waitingFor?: string | null;
+  /** Each leg with the driver who took it (null: nobody yet), how often it was asked for, and why it is unserved. */
+  readonly legs?: readonly ExchangeLegView[];
 }
 
 export interface PlanningRoundView {

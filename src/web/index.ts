@@ -12,6 +12,7 @@ import { formOf, parseForm } from "./forms.js";
 import { html } from "./html.js";
 import { registerAdminPages } from "./pages-admin.js";
 import { registerDriverPages } from "./pages-driver.js";
+import { registerDriverDeparturePages } from "./pages-driver-departures.js";
 import { registerDriverRoutePages } from "./pages-driver-routes.js";
 import { registerLoginPages } from "./pages-login.js";
 import { registerMapPages } from "./pages-map.js";
@@ -105,6 +106,7 @@ ${back ? html`<p><a href="${back}">${web.t.goBack}</a></p>` : ""}`;
     registerMemberPages(scope, web);
     registerDriverPages(scope, web);
     registerDriverRoutePages(scope, web);
+    registerDriverDeparturePages(scope, web);
     for (const register of options.pages ?? []) register(scope, web);
   });
 }

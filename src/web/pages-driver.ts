@@ -3,6 +3,7 @@ import { HttpProblem } from "../lib/problem.js";
 import { acceptHaul, declineHaul, driverHauls, driverHaulStep } from "../transport/haul-actions.js";
 import { findDeparture, findRoute, listHauls, listRoutes, loadSnapshot, type StoredStop } from "../transport/store.js";
 import { done, render, requireDriverViewer, stateOf, type Web } from "./context.js";
+import { renderAddDeparture, renderRoomForm } from "./departure-forms.js";
 import { formOf, num, text } from "./forms.js";
 import { html, type SafeHtml } from "./html.js";
 import { postForm, when } from "./layout.js";
@@ -68,9 +69,15 @@ ${
   upcoming.length === 0
     ? html`<p class="empty">${t.noDepartures}</p>`
     : html`<table><thead><tr><th scope="col">${t.departure}</th><th scope="col">${t.roomLeft}</th><th scope="col"><span class="skip">${t.actions}</span></th></tr></thead><tbody>${upcoming.map(
-        (d) => html`<tr><td>${when(d.departsAt)}</td><td>${d.legs.map((l) => html`${r.stops[l.leg]?.name ?? l.leg} → ${r.stops[l.leg + 1]?.name ?? l.leg + 1}: ${l.remainingKg} / ${l.capacityKg} kg<br>`)}</td><td><a href="${runPath(d.uri)}">${t.runSheet}</a><br><a href="${cancelPath(r.uri, d.uri)}" aria-label="${t.cancelDeparture}: ${when(d.departsAt)}">${t.cancelDeparture}</a></td></tr>`,
+        (d) => html`<tr><td>${when(d.departsAt)}</td><td>${d.legs.map((l) => html`${r.stops[l.leg]?.name ?? l.leg} → ${r.stops[l.leg + 1]?.name ?? l.leg + 1}: ${l.remainingKg} / ${l.capacityKg} kg<br>`)}</td><td><a href="${runPath(d.uri)}">${t.runSheet}</a><br><a href="${cancelPath(r.uri, d.uri)}" aria-label="${t.cancelDeparture}: ${when(d.departsAt)}">${t.cancelDeparture}</a></td></tr>${
+          // The room of a departure that has not left yet can change; the form spans the row so a phone keeps its width.
+          d.departsAt > at
+            ? html`<tr class="form-row"><td colspan="3"><details><summary>${t.changeRoom}: ${when(d.departsAt)}</summary>${renderRoomForm(r, d, { t, csrf, values: {}, errors: new Map() })}</details></td></tr>`
+            : ""
+        }`,
       )}</tbody></table>`
-}<p><a href="${withdrawPath(r.uri)}" aria-label="${t.withdrawRoute}: ${r.name}">${t.withdrawRoute}</a></p></article>`;
+}<details><summary>${t.addDeparture}</summary>${renderAddDeparture(r, { t, csrf, values: {}, errors: new Map() })}</details>
+<p><a href="${withdrawPath(r.uri)}" aria-label="${t.withdrawRoute}: ${r.name}">${t.withdrawRoute}</a></p></article>`;
       })
 }
 </section>`;

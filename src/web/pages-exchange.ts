@@ -1,6 +1,6 @@
 import type { Web } from "./context.js";
 import { exchangeIdOf } from "./exchange-source.js";
-import type { ExchangeProposalView, PlanningRoundView } from "./exchange-view.js";
+import type { ExchangeLegView, ExchangeProposalView, PlanningRoundView } from "./exchange-view.js";
 import { html, type SafeHtml } from "./html.js";
 import { field, postForm, when } from "./layout.js";
 
@@ -22,18 +22,34 @@ ${proposals.length === 0 ? html`<p class="empty">${t.noProposals}</p>` : html`<d
 ${
   agreements.length === 0
     ? html`<p class="empty">${t.noAgreements}</p>`
-    : html`<table><thead><tr><th scope="col">${t.resource}</th><th scope="col">${t.quantity}</th><th scope="col">${t.from}</th><th scope="col">${t.to}</th><th scope="col">${t.status}</th></tr></thead><tbody>${agreements.map(
+    : html`<table><thead><tr><th scope="col">${t.resource}</th><th scope="col">${t.quantity}</th><th scope="col">${t.from}</th><th scope="col">${t.to}</th><th scope="col">${t.status}</th><th scope="col">${t.legs}</th></tr></thead><tbody>${agreements.map(
         (a) =>
           html`<tr><td>${a.resourceName ?? a.resource}</td><td>${a.quantity} ${a.unit}${a.shortfall ? html` (${t.shortfall}: ${a.shortfall})` : ""}</td><td>${a.fromName ?? a.from}</td><td>${a.toName ?? a.to}</td><td>${
             a.waitingFor
               ? t.waitingFor(a.waitingFor)
               : (t.exchangeStatus[a.status as keyof typeof t.exchangeStatus] ?? a.status)
-          }</td></tr>`,
+          }</td><td>${agreementLegs(web, a.legs ?? [])}</td></tr>`,
       )}</tbody></table>`
 }
 <h3 id="planning-round">${t.planningRound}</h3>
 ${roundSection(web, round, csrf)}
 </section>`;
+}
+
+/**
+ * An agreement's legs: who carries each (or that nobody does yet), how often
+ * drivers were asked, and, for a leg nobody carries, why, as a labelled
+ * warning (words, not only colour).
+ */
+function agreementLegs(web: Web, legs: readonly ExchangeLegView[]): SafeHtml {
+  const { t } = web;
+  if (legs.length === 0) return html`<span class="muted">${t.noLegs}</span>`;
+  return html`<ol class="legs">${legs.map(
+    (l) =>
+      html`<li>${l.fromName ?? l.from} → ${l.toName ?? l.to} · ${l.driver ? (l.driverName ?? l.driver) : html`<em>${t.noDriverYet}</em>`} · ${t.legAttempts(l.attempts ?? 0)}${l.departsAt ? html` · ${t.departs} ${when(l.departsAt)}` : ""}${
+        l.unserved ? html`<p class="warn" role="status"><strong>⚠ ${t.legUnserved}</strong> ${l.unserved}</p>` : ""
+      }</li>`,
+  )}</ol>`;
 }
 
 function proposalCard(web: Web, p: ExchangeProposalView, csrf: string): SafeHtml {

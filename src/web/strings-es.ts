@@ -70,6 +70,8 @@ export const es = {
     routePublished: "La ruta está publicada: se ha avisado a todas las comunidades de la ruta.",
     routeWithdrawn: "La ruta se ha retirado.",
     departureCancelled: "La salida se ha cancelado.",
+    departureAdded: "La salida se ha añadido: se avisa a todas las comunidades de la ruta.",
+    departureResized: "El espacio de la salida ha cambiado: se avisa a todas las comunidades de la ruta.",
     exchangeAccepted: "Has aceptado la propuesta; se avisa a las demás partes.",
     exchangeRejected: "Has rechazado la propuesta; se avisa a las demás partes.",
     roundStarted: "La ronda de planificación ha empezado.",
@@ -190,6 +192,10 @@ export const es = {
   rejectReason: "Motivo del rechazo",
   legs: "Tramos",
   departs: "sale",
+  noLegs: "no hace falta transporte",
+  noDriverYet: "aún sin conductor",
+  legAttempts: (n: number) => (n === 0 ? "aún no se ha pedido" : n === 1 ? "pedido una vez" : `pedido ${n} veces`),
+  legUnserved: "Nadie lleva este tramo:",
   proposalLabel: (quantity: number, unit: string, resource: string, from: string, to: string) =>
     `${quantity} ${unit} de ${resource} de ${from} a ${to}`,
   awaitingVote: "Esperando a la asamblea: hay una votación abierta para ratificar esta aceptación.",
@@ -363,4 +369,22 @@ export const es = {
   keepIt: "No, mantenerla",
   noSuchRoute: "Esa ruta no existe.",
   notYourRoute: "Esta ruta es de otro conductor.",
+  // Conductor: una salida cada vez
+  addDeparture: "Añadir una salida",
+  addDepartureTitle: (route: string) => `Añadir una salida a «${route}»`,
+  addDepartureButton: "Añadir salida",
+  departureAt: "Fecha y hora",
+  roomKeepHint: "(vacío: el espacio habitual de la ruta)",
+  changeRoom: "Cambiar el espacio",
+  changeRoomTitle: (route: string, at: string) => `Cambiar el espacio de «${route}» del ${at}`,
+  changeRoomButton: "Guardar el espacio",
+  bookedNow: (kg: number, m3: number) =>
+    `Reservado ya: ${kg} kg y ${m3} m³ en el tramo más lleno; el espacio no puede bajar de eso.`,
+  departureFormErrors: "No se ha cambiado nada. Corrige lo siguiente:",
+  errBelowBooked: (booked: number, unit: string, leg: string) =>
+    `Ya hay ${booked} ${unit} reservados en ${leg}; el espacio no puede bajar de eso.`,
+  errDepartureExists: "La ruta ya tiene una salida a esa hora.",
+  errBeyondHorizon: (days: number) => `Queda más allá del horizonte de planificación de ${days} días.`,
+  errRoomNeeded: "Indica el espacio: la ruta no tiene uno propio que copiar.",
+  errRoomChange: "Indica el espacio en kg, en m³ o ambos.",
 } as const satisfies Strings;

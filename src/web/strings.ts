@@ -62,6 +62,8 @@ export const en = {
     routePublished: "The route is published: every community on it is told.",
     routeWithdrawn: "The route is withdrawn.",
     departureCancelled: "The departure is cancelled.",
+    departureAdded: "The departure is added: every community on the route is told.",
+    departureResized: "The departure's room is changed: every community on the route is told.",
     exchangeAccepted: "You accepted the proposal; the other parties are told.",
     exchangeRejected: "You rejected the proposal; the other parties are told.",
     roundStarted: "The planning round has started.",
@@ -177,6 +179,10 @@ export const en = {
   rejectReason: "Reason for rejecting",
   legs: "Legs",
   departs: "departs",
+  noLegs: "no transport needed",
+  noDriverYet: "no driver yet",
+  legAttempts: (n: number) => (n === 0 ? "not asked yet" : n === 1 ? "asked once" : `asked ${n} times`),
+  legUnserved: "Nobody carries this leg:",
   proposalLabel: (quantity: number, unit: string, resource: string, from: string, to: string) => `${quantity} ${unit} ${resource} from ${from} to ${to}`,
   awaitingVote: "Waiting for the assembly: a ratification vote on accepting this is open.",
   membersVote: "Members vote on their page",
@@ -345,6 +351,24 @@ export const en = {
   keepIt: "No, keep it",
   noSuchRoute: "No such route.",
   notYourRoute: "This route belongs to another driver.",
+  // Driver: one departure at a time
+  addDeparture: "Add a departure",
+  addDepartureTitle: (route: string) => `Add a departure to “${route}”`,
+  addDepartureButton: "Add departure",
+  departureAt: "Date and time",
+  roomKeepHint: "(empty: the route's usual room)",
+  changeRoom: "Change room",
+  changeRoomTitle: (route: string, at: string) => `Change the room of “${route}” on ${at}`,
+  changeRoomButton: "Save room",
+  bookedNow: (kg: number, m3: number) =>
+    `Booked now: ${kg} kg and ${m3} m³ on the fullest leg; the room cannot go below that.`,
+  departureFormErrors: "Nothing was changed. Please correct:",
+  errBelowBooked: (booked: number, unit: string, leg: string) =>
+    `${booked} ${unit} is already booked on ${leg}; the room cannot go below it.`,
+  errDepartureExists: "The route already has a departure at that time.",
+  errBeyondHorizon: (days: number) => `This is beyond the ${days}-day planning horizon.`,
+  errRoomNeeded: "Give the room: the route has none of its own to copy.",
+  errRoomChange: "Give the room in kg, in m³, or both.",
 } as const;
 
 /** Literal types widened, so another language's table (same keys, its own words) fits the type. */

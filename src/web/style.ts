@@ -20,6 +20,10 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #ccc;vertical-
 .muted{color:#4d4d4d}
 .flash{background:#e3f1e6;border-left:4px solid #0b5d2a;padding:.6rem 1rem}
 .error{background:#fbe9e4;border-left:4px solid #a3300f;padding:.6rem 1rem}
+.warn{background:#fff4d6;border-left:4px solid #8a5a00;padding:.3rem .6rem;margin:.3rem 0}
+ol.legs{margin:0;padding-left:1.2rem}
+details{margin:.4rem 0}summary{cursor:pointer;padding:.6rem 0;color:#0b5d2a;font-weight:600}
+tr.form-row td{border-bottom:1px solid #ccc;padding-top:0}
 .field-error{color:#a3300f;font-weight:600;margin:.2rem 0}
 form.stack fieldset{display:grid;gap:.5rem;padding:.5rem .7rem;margin:0;min-width:0}
 .empty{color:#4d4d4d;font-style:italic}
