@@ -14,7 +14,8 @@ import { FormClient } from "../helpers/web-client.js";
  * each change is an Update to the communities on the route.
  */
 const DAY = 86_400_000;
-const OTHER = "http://127.0.0.1:9/never/actors/other";
+// Another origin than the node's own (http://127.0.0.1:9), so it counts as a remote community; nothing is delivered in these tests.
+const OTHER = "http://127.0.0.1:1/never/actors/other";
 const ROUTE_ID = "5f0c7a2e-3b1d-4e6f-8a9b-0c1d2e3f4a5b";
 
 /** The UTC instant `days` from now at `hour`:00, and its "YYYYMMDDTHHMMSSZ" stamp. */
