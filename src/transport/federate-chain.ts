@@ -4,7 +4,8 @@
  * chain of departures, saved as one linked haul per segment with their
  * Offers in one transaction. Each segment goes to the drivers who can carry
  * it and concerns every community on the chain, so both ends and every
- * hand-over stop hear every step of every segment.
+ * hand-over stop hear every step of every segment; the drivers of the next
+ * segment hear every step of the one before theirs (its hand-over).
  */
 import type { Context } from "@fedify/fedify";
 import type { Db } from "../db/client.js";
@@ -49,12 +50,18 @@ export async function requestHaulOrChain(
   const plans = planSegments(chain, routes, departures, q, options);
   const uri = new URL(`/hauls/chains/${crypto.randomUUID()}`, config.origin).href;
   const stops = [input.from, ...chain.segments.map((s) => s.to)];
+  // Each segment's candidate drivers also hear every step of the segment before theirs: their
+  // node checks that the goods were delivered at the hand-over stop before they pick them up.
+  const drivers = plans.map((p) => driversOf(db, p.ways));
   const rows = plans.map((p, index) =>
-    haulRowOf(ctx, { ...input, from: p.from, to: p.to, window: p.window }, driversOf(db, p.ways), stops, {
-      uri,
-      index,
-      length: plans.length,
-    }),
+    haulRowOf(
+      ctx,
+      { ...input, from: p.from, to: p.to, window: p.window },
+      drivers[index]!,
+      stops,
+      { uri, index, length: plans.length },
+      drivers[index + 1] ?? [],
+    ),
   );
   const offers = await Promise.all(rows.map((r) => prepareHaulOffer(ctx, r)));
   const hauls = commitWithActivities(ctx.data, (emit) => {

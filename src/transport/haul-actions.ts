@@ -6,6 +6,7 @@ import { HttpProblem } from "../lib/problem.js";
 import { spanOf } from "./capacity.js";
 import { driverIdentifier } from "./drivers.js";
 import { prepareHaulEvent, publishCapacity } from "./federate.js";
+import { checkPickup } from "./hand-over.js";
 import { haulStepRecorded, haulStepSettled } from "./haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
 import { applyHaulEvent, type HaulEvent } from "./hauls.js";
@@ -15,6 +16,7 @@ import {
   findHaul,
   findRoute,
   hasDeclined,
+  haulsInChain,
   listHauls,
   listRoutes,
   loadSnapshot,
@@ -50,7 +52,7 @@ export function driverHauls(deps: HttpDeps, driver: DriverRow): { open: { haul: 
   const accepted: HaulRow[] = [];
   for (const h of listHauls(db)) {
     if (h.driverUri === me) accepted.push(h);
-    if (h.status !== "open" || hasDeclined(db, h.uri, driver.id)) continue;
+    if (h.status !== "open" || hasDeclined(db, h.uri, driver.id) || onlyWatches(h, me)) continue;
     const fits = mine.flatMap((r) => {
       const span = spanOf(
         r.stops.map((s) => s.uri),
@@ -70,6 +72,15 @@ export function driverHauls(deps: HttpDeps, driver: DriverRow): { open: { haul: 
     if (fits.length > 0) open.push({ haul: h, fits });
   }
   return { open, accepted };
+}
+
+/**
+ * The driver hears this haul only as the next segment's driver (to learn of
+ * its hand-over), not as one asked to carry it: it is never offered to them.
+ */
+function onlyWatches(h: HaulRow, driverUri: string): boolean {
+  const has = (json: string) => (JSON.parse(json) as { id: string }[]).some((p) => p.id === driverUri);
+  return has(h.partiesJson) && !has(h.driversJson);
 }
 
 export function driverActor(deps: HttpDeps, driver: DriverRow): string {
@@ -101,6 +112,7 @@ export async function acceptHaul(deps: HttpDeps, driver: DriverRow, haulId: numb
   if (!fitsWindow(dep.departsAt, h.windowStart, h.windowEnd)) throw HttpProblem.invalid("departure", "leaves outside the haul's window");
   if (h.status !== "open") throw HttpProblem.of("conflict", `The haul request is ${h.status}.`);
   const me = driverActor(deps, driver);
+  if (onlyWatches(h, me)) throw HttpProblem.of("forbidden", "This driver follows this segment for its hand-over only; it was not asked to carry it.");
   const event: HaulEventPayload = { type: "accept", haul: h.uri, departure: dep.uri, ...span };
   const accepted = { ...h, status: "accepted" as const, driverUri: me, departureUri: dep.uri, fromLeg: span.fromLeg, toLeg: span.toLeg };
   const activity = await prepareHaulEvent(deps.context(), accepted, event, driverIdentifier(driver.id));
@@ -141,11 +153,27 @@ export async function declineHaul(deps: HttpDeps, driver: DriverRow, haulId: num
 
 export type DriverStep = Extract<HaulEvent, { type: "withdraw" | "picked_up" | "handed_over" | "delivered" }>;
 
-/** A step of a haul the driver carries: withdraw, picked up, handed over, delivered. */
+/**
+ * A step of a haul the driver carries: withdraw, picked up, handed over,
+ * delivered. A chain segment is picked up only once the segment before it
+ * is delivered at the hand-over stop, and not more than it delivered.
+ */
 export async function driverHaulStep(deps: HttpDeps, driver: DriverRow, haulId: number, event: DriverStep): Promise<HaulRow> {
   const h = loadHaul(deps, haulId);
   if (h.driverUri !== driverActor(deps, driver)) throw HttpProblem.of("forbidden", "This haul is carried by another driver (or nobody yet).");
+  if (event.type === "picked_up" && h.chainUri !== null && applyHaulEvent(stateOf(h), event).ok) {
+    const { db } = deps.services;
+    const previous = haulsInChain(db, h.chainUri).find((s) => s.chainIndex === (h.chainIndex ?? 0) - 1);
+    const check = checkPickup(h, previous, event.quantity, stopName(db));
+    if (!check.ok) throw HttpProblem.of("conflict", check.reason, check.field ? { errors: [{ name: check.field, reason: check.reason }] } : {});
+  }
   return haulStep(deps, h, event, driverIdentifier(driver.id));
+}
+
+/** A stop's name as the routes we know call it, else its URI. */
+function stopName(db: HttpDeps["services"]["db"]): (uri: string) => string {
+  const names = new Map(listRoutes(db).flatMap((r) => stopsOf(r).map((s) => [s.uri, s.name ?? s.uri] as const)));
+  return (uri) => names.get(uri) ?? uri;
 }
 
 /** One step of a haul made here: state machine → local row (+ capacity) → activity to everyone concerned, in one transaction. */

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.js";
 import type { HaulRow } from "../db/schema/transport.js";
+import { endsAtHandOver } from "./hand-over.js";
 import type { HaulEvent, HaulState } from "./hauls.js";
 import { findDeparture, findRoute, releaseLegs } from "./store.js";
 
@@ -13,6 +14,7 @@ export function stateOf(h: HaulRow): HaulState {
     received: h.received,
     difference: h.difference,
     handedOverAt: JSON.parse(h.handedOverJson) as string[],
+    endsAtHandOver: endsAtHandOver(h),
   };
 }
 

@@ -14,9 +14,15 @@ export interface HaulState {
   readonly pickedUp: number | null;
   readonly delivered: number | null;
   readonly received: number | null;
-  /** received − requested quantity, once received. */
+  /**
+   * received − requested quantity, once received; for a chain segment that
+   * ends at a hand-over (nobody receives it), delivered − requested quantity
+   * once delivered, so each segment shows how far short the goods were there.
+   */
   readonly difference: number | null;
   readonly handedOverAt: readonly string[];
+  /** A chain segment other than the last: its delivery is a hand-over to the next driver. */
+  readonly endsAtHandOver?: boolean;
 }
 
 export type HaulEvent =
@@ -66,7 +72,12 @@ export function applyHaulEvent(state: HaulState, event: HaulEvent): Transition {
     case "handed_over":
       return ok({ ...state, status: "handed_over", handedOverAt: [...state.handedOverAt, event.stop] });
     case "delivered":
-      return ok({ ...state, status: "delivered", delivered: event.quantity });
+      return ok({
+        ...state,
+        status: "delivered",
+        delivered: event.quantity,
+        difference: state.endsAtHandOver ? event.quantity - state.quantity : state.difference,
+      });
     case "received":
       return ok({ ...state, status: "received", received: event.quantity, difference: event.quantity - state.quantity });
   }

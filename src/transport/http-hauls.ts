@@ -265,6 +265,7 @@ export function serializeChain(db: Db, uri: string) {
       pickedUp: s.pickedUp,
       delivered: s.delivered,
       received: s.received,
+      difference: s.difference,
     })),
   };
 }

@@ -56,8 +56,9 @@ export async function prepareHaulRequest(
 
 /**
  * A new haul row: sent to `drivers`, concerning the communities at `stops`
- * (those we know an inbox for) and always the requester, which may be on
- * none of the routes but hears every step.
+ * (those we know an inbox for), any `watchers` (a chain segment's next
+ * drivers, who must hear its hand-over) and always the requester, which may
+ * be on none of the routes but hears every step.
  */
 export function haulRowOf(
   ctx: Context<NodeServices>,
@@ -65,6 +66,7 @@ export function haulRowOf(
   drivers: readonly Party[],
   stops: readonly string[],
   chain: { uri: string; index: number; length: number } | null = null,
+  watchers: readonly Party[] = [],
 ): NewHaulRow {
   const { db, config } = ctx.data;
   const self = ctx.getActorUri(config.handle).href;
@@ -86,7 +88,12 @@ export function haulRowOf(
     reason: input.reason ?? null,
     status: "open",
     driversJson: JSON.stringify(drivers),
-    partiesJson: JSON.stringify([...new Map([...parties, requester].map((s) => [s!.uri, { id: s!.uri, inbox: s!.inbox!, sharedInbox: s!.sharedInbox }])).values()]),
+    partiesJson: JSON.stringify([
+      ...new Map([
+        ...[...parties, requester].map((s) => [s!.uri, { id: s!.uri, inbox: s!.inbox!, sharedInbox: s!.sharedInbox }] as const),
+        ...watchers.map((w) => [w.id, w] as const),
+      ]).values(),
+    ]),
     driverUri: null,
     departureUri: null,
     fromLeg: null,

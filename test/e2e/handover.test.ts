@@ -196,28 +196,40 @@ t.test("a way two drivers share, with a hand-over at B; then two drivers race fo
     }
   });
 
-  await t.test("X delivers at B, Y picks up at B and delivers at C, C counts short", async (t) => {
+  await t.test("Y may pick up only after X delivered at B, and no more than X delivered", async (t) => {
     const [seg1, seg2] = chain.segments;
     const xId = (await haulAt(a, seg1.uri)).id;
     const yId = (await haulAt(b, seg2.uri)).id;
+    const early = await yApi(`/api/driver/hauls/${yId}/picked-up`, { method: "POST", json: { quantity: 40 } });
+    t.equal(early.status, 409, "Y cannot pick up before X delivered at B");
+    t.match((await early.json()).detail, /^segment 1 is not delivered at .+ yet$/);
+    t.equal((await haulAt(b, seg2.uri)).status, "accepted", "segment 2 did not change");
     t.equal(
       (await xApi(`/api/driver/hauls/${xId}/picked-up`, { method: "POST", json: { quantity: 40 } })).status,
       200,
       "X picks up at A",
     );
     t.equal(
-      (await xApi(`/api/driver/hauls/${xId}/delivered`, { method: "POST", json: { quantity: 40 } })).status,
+      (await xApi(`/api/driver/hauls/${xId}/delivered`, { method: "POST", json: { quantity: 38 } })).status,
       200,
-      "X delivers at B",
+      "X delivers 38 at B (2 short)",
     );
     await eventually(async () => (await haulAt(b, seg1.uri))?.status === "delivered", "B to see segment 1 delivered");
+    const tooMuch = await yApi(`/api/driver/hauls/${yId}/picked-up`, { method: "POST", json: { quantity: 40 } });
+    t.equal(tooMuch.status, 409, "Y cannot pick up more than X delivered");
+    t.same((await tooMuch.json()).errors.map((e: any) => e.name), ["quantity"]);
+  });
+
+  await t.test("Y picks up at B what X delivered and delivers at C, C counts short", async (t) => {
+    const [, seg2] = chain.segments;
+    const yId = (await haulAt(b, seg2.uri)).id;
     t.equal(
-      (await yApi(`/api/driver/hauls/${yId}/picked-up`, { method: "POST", json: { quantity: 40 } })).status,
+      (await yApi(`/api/driver/hauls/${yId}/picked-up`, { method: "POST", json: { quantity: 38 } })).status,
       200,
       "Y picks up at B",
     );
     t.equal(
-      (await yApi(`/api/driver/hauls/${yId}/delivered`, { method: "POST", json: { quantity: 40 } })).status,
+      (await yApi(`/api/driver/hauls/${yId}/delivered`, { method: "POST", json: { quantity: 38 } })).status,
       200,
       "Y delivers at C",
     );
@@ -233,11 +245,12 @@ t.test("a way two drivers share, with a hand-over at B; then two drivers race fo
       return view.status === "received" ? view : null;
     }, "A to follow the chain to its end");
     t.same(
-      followed.segments.map((s: any) => [s.status, s.pickedUp, s.delivered]),
+      followed.segments.map((s: any) => [s.status, s.pickedUp, s.delivered, s.difference]),
       [
-        ["delivered", 40, 40],
-        ["received", 40, 40],
+        ["delivered", 40, 38, -2],
+        ["received", 38, 38, -3],
       ],
+      "each segment's difference against the requested 40: 2 short at B, 3 at C",
     );
     t.equal(followed.received, 37);
     t.equal(followed.difference, -3, "A sees the difference too");

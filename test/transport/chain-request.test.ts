@@ -89,8 +89,11 @@ t.test("a way no single route covers is requested as two linked segment hauls, i
   t.equal(offers.length, 2, "one Offer per segment, saved with the rows");
   t.same(
     offers.map((o) => o.audience.actors.map((a: any) => a.id)),
-    [["http://127.0.0.1:1/actors/driver-x"], ["http://127.0.0.1:2/actors/driver-y"]],
-    "each to its segment's driver",
+    [
+      ["http://127.0.0.1:2/actors/driver-y", "http://127.0.0.1:1/actors/driver-x"],
+      ["http://127.0.0.1:2/actors/driver-y"],
+    ],
+    "each to its segment's driver; segment 1 also to segment 2's driver, who must hear its hand-over",
   );
   t.match(JSON.stringify(offers[0]!.activity), body.chain.uri);
   t.match(JSON.stringify(offers[0]!.activity), `segment 1 of 2, hand-over at ${b}`);
@@ -179,8 +182,11 @@ t.test("the requester cancels a whole chain in one go, unless goods are already 
   const sent = db.select().from(outboxTable).all().slice(2);
   t.same(
     sent.map((o) => JSON.parse(o.audienceJson).actors.map((a: any) => a.id)),
-    [["http://127.0.0.1:1/actors/driver-x"], ["http://127.0.0.1:2/actors/driver-y"]],
-    "each segment's driver is told",
+    [
+      ["http://127.0.0.1:2/actors/driver-y", "http://127.0.0.1:1/actors/driver-x"],
+      ["http://127.0.0.1:2/actors/driver-y"],
+    ],
+    "each segment's driver is told (and segment 2's driver of segment 1)",
   );
   const again = await node.app.inject({
     method: "POST",
