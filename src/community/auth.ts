@@ -64,3 +64,8 @@ export function refuse(
     ? HttpProblem.invalid(field, reason)
     : HttpProblem.of(kind, reason, field ? { field } : {});
 }
+
+/** A refused voucher spend, logged, as the problem to throw (API and member page alike). */
+export function refuseSpend(db: Db, memberId: number, check: { kind: "forbidden" | "conflict" | "unprocessable"; field: string; reason: string }): HttpProblem {
+  return refuse(db, memberId, "spend-vouchers", check.kind === "unprocessable" ? "validation" : check.kind, check.reason, check.field);
+}

@@ -4,13 +4,13 @@ import { inTransaction } from "../db/client.js";
 import { refusedAttemptsTable } from "../db/schema/community.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
-import { identify, refuse, requireCoordinator, requireMember } from "./auth.js";
+import { identify, refuse, refuseSpend, requireCoordinator, requireMember } from "./auth.js";
 import { now } from "./clock.js";
 import { localDate } from "./cycles.js";
 import { findMember } from "./members.js";
 import { loadPolicy } from "./policy-store.js";
 import { checkSignup, createShift, findShift, listShifts, recordWork, signUp, signupsOf, withdraw } from "./shifts.js";
-import { checkSpend, findCycle, recordSpend, rollCycles, voucherOf, vouchersOfMember } from "./vouchers.js";
+import { rollCycles, spendVouchers, vouchersOfMember } from "./vouchers.js";
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const KINDS = [
@@ -86,28 +86,14 @@ export function registerWorkRoutes(app: App, deps: HttpDeps): void {
       const member = requireMember(db, request);
       const current = roll();
       const cycleId = request.body.cycleId ?? current.id;
-      // Checked and written in one transaction, so two spends at once cannot both pass the check.
-      const outcome = inTransaction(sqlite, () => {
-        const voucher = voucherOf(db, member.id, cycleId);
-        const check = checkSpend({
-          at: now(),
-          memberId: member.id,
-          onBehalfOf: request.body.memberId,
-          voucher,
-          cycle: findCycle(db, cycleId),
-          amount: request.body.amount,
-        });
-        if (!check.ok) return { refused: check, updated: null };
-        if (!voucher) throw new Error("checkSpend passed without a voucher");
-        return { refused: null, updated: recordSpend(db, voucher, request.body.amount, request.body.purpose) };
+      const outcome = spendVouchers(db, sqlite, member.id, {
+        amount: request.body.amount,
+        purpose: request.body.purpose,
+        cycleId,
+        onBehalfOf: request.body.memberId,
       });
-      if (outcome.refused) {
-        const check = outcome.refused;
-        throw check.kind === "unprocessable"
-          ? refuse(db, member.id, "spend-vouchers", "validation", check.reason, check.field)
-          : refuse(db, member.id, "spend-vouchers", check.kind, check.reason, check.field);
-      }
-      const updated = outcome.updated;
+      if (!outcome.ok) throw refuseSpend(db, member.id, outcome.refused);
+      const updated = outcome.voucher;
       return { cycleId, amount: updated.amount, spent: updated.spent, remaining: updated.amount - updated.spent };
     },
   );

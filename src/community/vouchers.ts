@@ -1,5 +1,5 @@
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import { type Db, inTransaction, type Sqlite } from "../db/client.js";
 import {
   type CycleRow,
   cyclesTable,
@@ -162,6 +162,42 @@ export function recordSpend(db: Db, voucher: VoucherRow, amount: number, purpose
     .where(eq(vouchersTable.id, voucher.id))
     .returning()
     .get();
+}
+
+export type SpendOutcome =
+  | { readonly ok: true; readonly voucher: VoucherRow }
+  | { readonly ok: false; readonly refused: Extract<SpendCheck, { ok: false }> };
+
+/**
+ * A member spends vouchers of a cycle: checked and written in one
+ * transaction, so two spends at once cannot both pass the check. The API
+ * and the member page both come here.
+ */
+export function spendVouchers(
+  db: Db,
+  sqlite: Sqlite,
+  memberId: number,
+  request: { amount: number; purpose: string; cycleId: number; onBehalfOf?: number },
+): SpendOutcome {
+  return inTransaction(sqlite, () => {
+    const voucher = voucherOf(db, memberId, request.cycleId);
+    const check = checkSpend({
+      at: now(),
+      memberId,
+      onBehalfOf: request.onBehalfOf,
+      voucher,
+      cycle: findCycle(db, request.cycleId),
+      amount: request.amount,
+    });
+    if (!check.ok) return { ok: false, refused: check };
+    if (!voucher) throw new Error("checkSpend passed without a voucher");
+    return { ok: true, voucher: recordSpend(db, voucher, request.amount, request.purpose) };
+  });
+}
+
+/** What a voucher was spent on, newest first. */
+export function spendsOf(db: Db, voucherId: number) {
+  return db.select().from(voucherSpendsTable).where(eq(voucherSpendsTable.voucherId, voucherId)).orderBy(desc(voucherSpendsTable.id)).all();
 }
 
 /** A departing (or deceased) member's vouchers are voided, not inherited; call in the departure's transaction. */

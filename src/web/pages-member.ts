@@ -4,11 +4,12 @@ import { now } from "../community/clock.js";
 import { loadPolicy } from "../community/policy-store.js";
 import { checkSignup, findShift, listShifts, signUp, signupsOf, withdraw } from "../community/shifts.js";
 import { isEligible, listVotes, myBallot, voteOptions } from "../community/vote-store.js";
-import { rollCycles, vouchersOfMember } from "../community/vouchers.js";
+import { refuseSpend } from "../community/auth.js";
+import { rollCycles, spendsOf, spendVouchers, vouchersOfMember } from "../community/vouchers.js";
 import type { App } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
 import { done, render, requireMemberViewer, stateOf, type Web } from "./context.js";
-import { formOf, text } from "./forms.js";
+import { formOf, int, text } from "./forms.js";
 import { html } from "./html.js";
 import { postForm, when } from "./layout.js";
 
@@ -28,6 +29,7 @@ export function registerMemberPages(app: App, web: Web): void {
     const cycle = inTransaction(sqlite, () => rollCycles(db, loadPolicy(db)));
     const voucher = vouchersOfMember(db, member.id).find((v) => v.cycleId === cycle.id && v.voidedAt === null);
     const shifts = listShifts(db);
+    const spends = voucher ? spendsOf(db, voucher.id) : [];
 
     const body = html`<h1>${t.memberTitle(member.displayName)}</h1>
 <section aria-labelledby="open-votes"><h2 id="open-votes">${t.votesOpen}</h2>
@@ -86,6 +88,23 @@ ${
 <p>${t.cycle}: ${when(cycle.startsAt)} – ${when(cycle.endsAt)}</p>
 ${voucher ? html`<p>${t.voucherBalance(voucher.amount, voucher.spent, voucher.amount - voucher.spent)}</p>` : html`<p class="empty">${t.noVoucher}</p>`}
 <p class="muted">${t.vouchersSpendOn}</p>
+${
+  voucher && voucher.amount > voucher.spent
+    ? postForm(
+        "/me/vouchers/spend",
+        csrf,
+        html`<div class="field"><label for="spend-amount">${t.spendAmount}</label><input id="spend-amount" name="amount" type="number" inputmode="numeric" min="1" max="${voucher.amount - voucher.spent}" step="1" required></div>
+<div class="field"><label for="spend-purpose">${t.spendPurpose}</label><input id="spend-purpose" name="purpose" maxlength="200" required></div>
+<button type="submit">${t.spendButton}</button>`,
+        { label: t.spendTitle },
+      )
+    : ""
+}
+${
+  spends.length === 0
+    ? ""
+    : html`<h3>${t.spentThisCycle}</h3><ul>${spends.map((s) => html`<li>${s.amount} · ${s.purpose} <span class="muted">(${when(s.at)})</span></li>`)}</ul>`
+}
 </section>`;
     return render(web, request, reply, t.navMember, body);
   });
@@ -107,6 +126,18 @@ ${voucher ? html`<p>${t.voucherBalance(voucher.amount, voucher.spent, voucher.am
     });
     if (!check.ok) throw HttpProblem.of("conflict", check.reason);
     return done(reply, "/me#rota", "signedUp");
+  });
+
+  app.post("/me/vouchers/spend", { schema: { hide: true } }, async (request, reply) => {
+    const member = requireMemberViewer(request);
+    const form = formOf(request.body);
+    const amount = int(form, "amount");
+    if (amount < 1) throw HttpProblem.invalid("amount", t.spendAtLeastOne);
+    const purpose = text(form, "purpose", { max: 200 });
+    const cycle = inTransaction(sqlite, () => rollCycles(db, loadPolicy(db)));
+    const outcome = spendVouchers(db, sqlite, member.id, { amount, purpose, cycleId: cycle.id });
+    if (!outcome.ok) throw refuseSpend(db, member.id, outcome.refused);
+    return done(reply, "/me#vouchers", "vouchersSpent");
   });
 
   app.post<{ Params: { id: string } }>("/me/shifts/:id/withdraw", { schema: { hide: true } }, async (request, reply) => {

@@ -59,6 +59,7 @@ export const es = {
     followerRejected: "Solicitud de seguimiento rechazada.",
     ballotRecorded: "Tu voto ha quedado registrado.",
     signedUp: "Te has apuntado al turno.",
+    vouchersSpent: "Hecho: los vales se han gastado.",
     leftShift: "Ya no estás en ese turno.",
     haulAccepted: "Transporte aceptado: está en tu hoja de ruta.",
     haulDeclined: "Transporte rechazado.",
@@ -280,6 +281,12 @@ export const es = {
   voucherBalance: (amount: number, spent: number, left: number) =>
     `${amount} vales este ciclo · ${spent} usados · quedan ${left}`,
   noVoucher: "No tienes vales en este ciclo.",
+  spendTitle: "Gastar vales",
+  spendAmount: "Cuántos vales",
+  spendPurpose: "Para qué (p. ej. dos comidas, la tienda)",
+  spendButton: "Gastar",
+  spendAtLeastOne: "tiene que ser al menos 1",
+  spentThisCycle: "Gastado en este ciclo",
   vouchersSpendOn:
     "Los vales se usan en el mostrador para los bienes y servicios propios de la comunidad (comidas, la tienda, reparaciones); son personales, no se pueden transferir y caducan al terminar el ciclo.",
   // Driver pages

@@ -51,6 +51,7 @@ export const en = {
     followerRejected: "Follow request rejected.",
     ballotRecorded: "Your ballot is recorded.",
     signedUp: "You are signed up for the shift.",
+    vouchersSpent: "Done: the vouchers are spent.",
     leftShift: "You are no longer on that shift.",
     haulAccepted: "Haul accepted: it is on your run sheet.",
     haulDeclined: "Haul declined.",
@@ -262,6 +263,12 @@ export const en = {
   cycle: "Cycle",
   voucherBalance: (amount: number, spent: number, left: number) => `${amount} vouchers this cycle · ${spent} spent · ${left} left`,
   noVoucher: "You have no vouchers in this cycle.",
+  spendTitle: "Spend vouchers",
+  spendAmount: "How many vouchers",
+  spendPurpose: "What for (e.g. two meals, the shop)",
+  spendButton: "Spend",
+  spendAtLeastOne: "must be at least 1",
+  spentThisCycle: "Spent this cycle",
   vouchersSpendOn:
     "Vouchers are spent on the community's own goods and services (meals, the shop, repairs) at the counter; they are personal, cannot be transferred and expire when the cycle ends.",
   // Driver pages
