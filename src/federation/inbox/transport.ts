@@ -7,6 +7,7 @@ import {
   publishCapacity,
   routeGraphGrew,
 } from "../../transport/federate.js";
+import { replanChain } from "../../transport/federate-replan.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
@@ -15,6 +16,7 @@ import {
   findRoute,
   haulsOnRoute,
   insertHaul,
+  recordRefusal,
   saveRoute,
   updateHaul,
   withdrawRoute,
@@ -160,6 +162,8 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   const next = applyHaulEvent(stateOf(haul), event);
   let released: string | null = null;
   let observed: HaulStep | null = null;
+  let refused = false;
+  const requester = haul.requesterUri === ctx.getActorUri(ctx.data.config.handle).href;
   // A second driver's Accept for a request we already gave away: they are told in the same transaction.
   const lostRace =
     !next.ok &&
@@ -183,14 +187,20 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
             fromLeg: event.fromLeg ?? null,
             toLeg: event.toLeg ?? null,
           }
-        : {};
+        : event.type === "no_way"
+          ? { flag: "no_way" }
+          : {};
     updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
+    // The requester remembers who refused, to tell when a chain segment has nobody left.
+    if (requester && (event.type === "decline" || event.type === "withdraw"))
+      refused = recordRefusal(db, haul.uri, actor, event.type);
     released = releaseIfCarriedHere(db, haul, event);
     observed = { haul, event, activityId: activity.id!.href, actor };
     haulStepRecorded(db, observed);
   });
   if (released) await publishCapacity(ctx, released);
   if (observed) await haulStepSettled(ctx, observed);
+  if (refused && haul.chainUri) await replanChain(ctx, haul.chainUri);
   return true;
 }
 
@@ -202,6 +212,6 @@ function mayMake(
   if (e.type === "accept" || e.type === "decline")
     return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
   if (e.type === "received") return haul.toUri === actor;
-  if (e.type === "cancel") return haul.requesterUri === actor;
+  if (e.type === "cancel" || e.type === "no_way") return haul.requesterUri === actor;
   return haul.driverUri === actor;
 }
