@@ -11,8 +11,8 @@ import type { NodeServices } from "../federation/context.js";
 import type { Party } from "../federation/mappers/haul.js";
 import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import type { ChainOptions } from "./chains.js";
-import { driversOf } from "./federate-chain.js";
 import { prepareHaulEvent, publishCapacity } from "./federate.js";
+import { driversOf } from "./federate-chain.js";
 import { releaseIfCarriedHere } from "./haul-rows.js";
 import { decideReplan, liveSegments, NO_WAY, REPLANNED, type ReplanDecision } from "./replan.js";
 import { haulRowOf, prepareHaulOffer } from "./request-haul.js";
@@ -30,7 +30,11 @@ function driversOfRow(h: HaulRow | undefined): Party[] {
 }
 
 /** Re-plans the chain if one of its segments has nobody left; returns what was done. */
-export async function replanChain(ctx: Ctx, chainUri: string, options: Partial<ChainOptions> = {}): Promise<ReplanDecision["kind"]> {
+export async function replanChain(
+  ctx: Ctx,
+  chainUri: string,
+  options: Partial<ChainOptions> = {},
+): Promise<ReplanDecision["kind"]> {
   // A concurrent change makes the transaction give up; try again on the new picture.
   for (let attempt = 0; attempt < 3; attempt++) {
     const done = await attemptReplan(ctx, chainUri, options);
@@ -39,7 +43,11 @@ export async function replanChain(ctx: Ctx, chainUri: string, options: Partial<C
   return "none";
 }
 
-async function attemptReplan(ctx: Ctx, chainUri: string, options: Partial<ChainOptions>): Promise<ReplanDecision["kind"] | null> {
+async function attemptReplan(
+  ctx: Ctx,
+  chainUri: string,
+  options: Partial<ChainOptions>,
+): Promise<ReplanDecision["kind"] | null> {
   const { db, config } = ctx.data;
   const self = ctx.getActorUri(config.handle).href;
   const rows = haulsInChain(db, chainUri);
@@ -48,7 +56,16 @@ async function attemptReplan(ctx: Ctx, chainUri: string, options: Partial<ChainO
     start: Math.min(...rows.map((r) => r.windowStart)),
     end: Math.max(...rows.map((r) => r.windowEnd)),
   };
-  const decision = decideReplan(rows, refusalsOf(db, rows.map((r) => r.uri)), graphInput(db), window, options);
+  const decision = decideReplan(
+    rows,
+    refusalsOf(
+      db,
+      rows.map((r) => r.uri),
+    ),
+    graphInput(db),
+    window,
+    options,
+  );
   if (decision.kind === "none") return "none";
   const byUri = new Map(rows.map((r) => [r.uri, r]));
   const stamp = stampOf(rows);
@@ -57,7 +74,9 @@ async function attemptReplan(ctx: Ctx, chainUri: string, options: Partial<ChainO
   if (decision.kind === "no_way") {
     const flagged = decision.flag.map((u) => byUri.get(u)!);
     if (flagged.length === 0) return "none";
-    const notes = await Promise.all(flagged.map((h) => prepareHaulEvent(ctx, h, { type: "no_way", haul: h.uri }, config.handle)));
+    const notes = await Promise.all(
+      flagged.map((h) => prepareHaulEvent(ctx, h, { type: "no_way", haul: h.uri }, config.handle)),
+    );
     const ok = commitWithActivities(ctx.data, (emit) => {
       if (!unchanged()) return false;
       for (const h of flagged) updateHaul(db, h.id, { flag: NO_WAY });
@@ -72,7 +91,9 @@ async function attemptReplan(ctx: Ctx, chainUri: string, options: Partial<ChainO
   const before = live[decision.firstIndex - 1];
   const after = decision.kind === "replace" ? live[decision.firstIndex + 1] : undefined;
   const first = superseded[0]!;
-  const stops = [...new Set([...live.flatMap((s) => [s.fromUri, s.toUri]), ...decision.chain.segments.map((s) => s.to)])];
+  const stops = [
+    ...new Set([...live.flatMap((s) => [s.fromUri, s.toUri]), ...decision.chain.segments.map((s) => s.to)]),
+  ];
   const drivers = decision.plans.map((p) => driversOf(db, p.ways));
   // Neighbours hear each other: a new segment's Offer also goes to the drivers
   // of the segments before and after it (a next driver must hear the hand-over).
@@ -97,7 +118,9 @@ async function attemptReplan(ctx: Ctx, chainUri: string, options: Partial<ChainO
     ),
   );
   const cancel = { type: "cancel" } as const;
-  const cancels = await Promise.all(superseded.map((h) => prepareHaulEvent(ctx, h, { ...cancel, haul: h.uri }, config.handle)));
+  const cancels = await Promise.all(
+    superseded.map((h) => prepareHaulEvent(ctx, h, { ...cancel, haul: h.uri }, config.handle)),
+  );
   const offers: PreparedActivity[] = await Promise.all(newRows.map((r) => prepareHaulOffer(ctx, r)));
   const released: string[] = [];
   const ok = commitWithActivities(ctx.data, (emit) => {

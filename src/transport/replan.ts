@@ -14,7 +14,14 @@
  * every segment not superseded; the chain view shows only those.
  */
 import type { HaulRow } from "../db/schema/transport.js";
-import { type Chain, type ChainOptions, DEFAULT_CHAIN_OPTIONS, findChain, planSegments, type SegmentPlan } from "./chains.js";
+import {
+  type Chain,
+  type ChainOptions,
+  DEFAULT_CHAIN_OPTIONS,
+  findChain,
+  planSegments,
+  type SegmentPlan,
+} from "./chains.js";
 import type { HaulStatus } from "./hauls.js";
 import type { KnownDeparture, KnownRoute } from "./route-graph.js";
 import { findWays, type Way } from "./ways.js";
@@ -61,7 +68,9 @@ export function liveSegments<S extends SegmentRow>(rows: readonly S[]): S[] {
 
 /** The departures a candidate driver of this segment can still carry it on (not declined, not cancelled, room left). */
 export function waysLeft(s: SegmentRow, refused: ReadonlySet<string>, graph: Graph): Way[] {
-  const drivers = new Set((JSON.parse(s.driversJson) as { id: string }[]).map((d) => d.id).filter((d) => !refused.has(d)));
+  const drivers = new Set(
+    (JSON.parse(s.driversJson) as { id: string }[]).map((d) => d.id).filter((d) => !refused.has(d)),
+  );
   const load = { weightKg: s.weightKg, volumeM3: s.volumeM3 };
   return findWays(graph.routes, graph.departures, {
     from: s.fromUri,
@@ -101,7 +110,11 @@ export type ReplanDecision =
   | { readonly kind: "no_way"; readonly stuck: string; readonly flag: readonly string[] };
 
 /** Where a segment's goods leave from and arrive, as far as the route graph says (its departure, else its earliest/latest candidate). */
-function timesOf(s: SegmentRow, refused: ReadonlySet<string>, graph: Graph): { arrives: number; leaves: number } | null {
+function timesOf(
+  s: SegmentRow,
+  refused: ReadonlySet<string>,
+  graph: Graph,
+): { arrives: number; leaves: number } | null {
   const routes = new Map(graph.routes.map((r) => [r.uri, r]));
   const ways = s.departureUri
     ? findWays(graph.routes, graph.departures, {

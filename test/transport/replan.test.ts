@@ -10,7 +10,7 @@ import { buildTestApp } from "../helpers/test-app.js";
 const self = "http://127.0.0.1:9/actors/testville";
 const b = "http://127.0.0.1:1/actors/b";
 const c = "http://127.0.0.1:2/actors/c";
-const driver = (n: string) => `http://127.0.0.1:${n.charCodeAt(0) % 7 + 1}/actors/driver-${n}`;
+const driver = (n: string) => `http://127.0.0.1:${(n.charCodeAt(0) % 7) + 1}/actors/driver-${n}`;
 const stop = (uri: string) => ({ uri, name: uri, lat: null, lon: null, inbox: null, sharedInbox: null });
 const day = new Date(Date.now() + 2 * 86_400_000);
 day.setUTCHours(6, 0, 0, 0);
@@ -29,7 +29,9 @@ function route(db: Parameters<typeof saveRoute>[0], name: string, stops: string[
     schedule: [],
     refrigerated: false,
     status: "active",
-    departures: [{ uri: `${uri}/departures/1`, departsAt, cancelled: false, legs: initialLegs(stops.length - 1, 100, 10) }],
+    departures: [
+      { uri: `${uri}/departures/1`, departsAt, cancelled: false, legs: initialLegs(stops.length - 1, 100, 10) },
+    ],
   });
 }
 
@@ -43,7 +45,7 @@ const request = {
   window: { start: new Date(at(-12)).toISOString(), end: new Date(at(24)).toISOString() },
 };
 
-async function setUp(t: Tap.Test) {
+async function setUp(t: any) {
   const node = await buildTestApp(t);
   const { db } = node.services;
   route(db, "x", [self, b], at(0));
@@ -57,7 +59,13 @@ async function setUp(t: Tap.Test) {
   t.equal(res.statusCode, 201, "a chain of two segments is requested");
   const ctx = node.federation.createContext(new URL(node.services.config.origin), node.services);
   const decline = async (haul: string, who: string, id: string) => {
-    const create = toHaulEventCreate({ type: "decline", haul }, new URL(`http://127.0.0.1:3/activities/${id}`), new URL(`http://127.0.0.1:3/activities/${id}/note`), new URL(who), [self]);
+    const create = toHaulEventCreate(
+      { type: "decline", haul },
+      new URL(`http://127.0.0.1:3/activities/${id}`),
+      new URL(`http://127.0.0.1:3/activities/${id}/note`),
+      new URL(who),
+      [self],
+    );
     const note = await create.getObject();
     t.equal(await onHaulEvent(ctx as never, create, note as never), true);
   };
@@ -65,44 +73,76 @@ async function setUp(t: Tap.Test) {
 }
 
 const outbox = (db: any) =>
-  db.select().from(outboxTable).all().map((o: any) => ({ to: JSON.parse(o.audienceJson).actors.map((a: any) => a.id), text: o.activityJson as string }));
+  db
+    .select()
+    .from(outboxTable)
+    .all()
+    .map((o: any) => ({ to: JSON.parse(o.audienceJson).actors.map((a: any) => a.id), text: o.activityJson as string }));
 
-t.test("a segment whose only driver declines is replaced alone by another departure; the first segment is kept", async (t) => {
-  const { node, db, chain, decline } = await setUp(t);
-  route(db, "z", [b, c], at(5));
-  const before = outbox(db).length;
-  await decline(chain.segments[1].uri, driver("y"), "d1");
-  t.same(db.select().from(haulRefusalsTable).all().map((r) => [r.haulUri, r.driverUri, r.kind]), [[chain.segments[1].uri, driver("y"), "decline"]], "the refusal is recorded");
-  const rows = db.select().from(haulsTable).all();
-  t.same(
-    rows.map((r) => [r.chainIndex, r.chainLength, r.fromUri, r.toUri, r.status, r.flag]),
-    [
-      [0, 2, self, b, "open", null],
-      [1, 2, b, c, "cancelled", "replanned"],
-      [1, 2, b, c, "open", null],
-    ],
-  );
-  t.same(JSON.parse(rows[2]!.driversJson).map((d: any) => d.id), [driver("z")], "asked of the new route's driver");
-  const sent = outbox(db).slice(before);
-  t.equal(sent.length, 2, "a cancel of the old segment and an Offer of the new one");
-  t.match(sent[0]!.text, /cancel/);
-  t.same(sent[0]!.to, [driver("y")]);
-  t.match(sent[1]!.text, /Offer/);
-  t.same(sent[1]!.to.sort(), [driver("x"), driver("z")].sort(), "to its driver and the previous segment's driver");
-  const view = (await node.app.inject({ url: `/api/hauls/chains/${chain.id}`, headers: node.auth })).json();
-  t.same(view.segments.map((s: any) => [s.index, s.id, s.status]), [[0, rows[0]!.id, "open"], [1, rows[2]!.id, "open"]], "the chain view shows the live segments only");
-  t.equal(view.status, "open");
+t.test(
+  "a segment whose only driver declines is replaced alone by another departure; the first segment is kept",
+  async (t) => {
+    const { node, db, chain, decline } = await setUp(t);
+    route(db, "z", [b, c], at(5));
+    const before = outbox(db).length;
+    await decline(chain.segments[1].uri, driver("y"), "d1");
+    t.same(
+      db
+        .select()
+        .from(haulRefusalsTable)
+        .all()
+        .map((r) => [r.haulUri, r.driverUri, r.kind]),
+      [[chain.segments[1].uri, driver("y"), "decline"]],
+      "the refusal is recorded",
+    );
+    const rows = db.select().from(haulsTable).all();
+    t.same(
+      rows.map((r) => [r.chainIndex, r.chainLength, r.fromUri, r.toUri, r.status, r.flag]),
+      [
+        [0, 2, self, b, "open", null],
+        [1, 2, b, c, "cancelled", "replanned"],
+        [1, 2, b, c, "open", null],
+      ],
+    );
+    t.same(
+      JSON.parse(rows[2]!.driversJson).map((d: any) => d.id),
+      [driver("z")],
+      "asked of the new route's driver",
+    );
+    const sent = outbox(db).slice(before);
+    t.equal(sent.length, 2, "a cancel of the old segment and an Offer of the new one");
+    t.match(sent[0]!.text, /cancel/);
+    t.same(sent[0]!.to, [driver("y")]);
+    t.match(sent[1]!.text, /Offer/);
+    t.same(sent[1]!.to.sort(), [driver("x"), driver("z")].sort(), "to its driver and the previous segment's driver");
+    const view = (await node.app.inject({ url: `/api/hauls/chains/${chain.id}`, headers: node.auth })).json();
+    t.same(
+      view.segments.map((s: any) => [s.index, s.id, s.status]),
+      [
+        [0, rows[0]!.id, "open"],
+        [1, rows[2]!.id, "open"],
+      ],
+      "the chain view shows the live segments only",
+    );
+    t.equal(view.status, "open");
 
-  await decline(chain.segments[1].uri, driver("y"), "d1");
-  t.equal(outbox(db).length, before + 2, "a replayed decline re-plans nothing");
-});
+    await decline(chain.segments[1].uri, driver("y"), "d1");
+    t.equal(outbox(db).length, before + 2, "a replayed decline re-plans nothing");
+  },
+);
 
 t.test("with no other way, every open segment is flagged no_way and every party is told", async (t) => {
   const { db, chain, decline } = await setUp(t);
   const before = outbox(db).length;
   await decline(chain.segments[1].uri, driver("y"), "d2");
   const rows = db.select().from(haulsTable).all();
-  t.same(rows.map((r) => [r.status, r.flag]), [["open", "no_way"], ["open", "no_way"]]);
+  t.same(
+    rows.map((r) => [r.status, r.flag]),
+    [
+      ["open", "no_way"],
+      ["open", "no_way"],
+    ],
+  );
   const sent = outbox(db).slice(before);
   t.equal(sent.length, 2, "one no_way per segment");
   for (const s of sent) t.match(s.text, /no_way/);
@@ -110,21 +150,24 @@ t.test("with no other way, every open segment is flagged no_way and every party 
   t.equal(outbox(db).length, before + 2, "told once");
 });
 
-t.test("when the first segment's driver declines and no departure replaces it alone, the way is re-planned from the origin", async (t) => {
-  const { db, chain, decline } = await setUp(t);
-  route(db, "w", [self, "http://127.0.0.1:4/actors/d", c], at(1));
-  const before = outbox(db).length;
-  await decline(chain.segments[0].uri, driver("x"), "d4");
-  const rows = db.select().from(haulsTable).all();
-  t.same(
-    rows.map((r) => [r.chainIndex, r.chainLength, r.fromUri, r.toUri, r.status, r.flag]),
-    [
-      [0, 2, self, b, "cancelled", "replanned"],
-      [1, 2, b, c, "cancelled", "replanned"],
-      [0, 1, self, c, "open", null],
-    ],
-  );
-  const sent = outbox(db).slice(before);
-  t.equal(sent.length, 3, "two cancels, one Offer");
-  t.same(sent[2]!.to, [driver("w")]);
-});
+t.test(
+  "when the first segment's driver declines and no departure replaces it alone, the way is re-planned from the origin",
+  async (t) => {
+    const { db, chain, decline } = await setUp(t);
+    route(db, "w", [self, "http://127.0.0.1:4/actors/d", c], at(1));
+    const before = outbox(db).length;
+    await decline(chain.segments[0].uri, driver("x"), "d4");
+    const rows = db.select().from(haulsTable).all();
+    t.same(
+      rows.map((r) => [r.chainIndex, r.chainLength, r.fromUri, r.toUri, r.status, r.flag]),
+      [
+        [0, 2, self, b, "cancelled", "replanned"],
+        [1, 2, b, c, "cancelled", "replanned"],
+        [0, 1, self, c, "open", null],
+      ],
+    );
+    const sent = outbox(db).slice(before);
+    t.equal(sent.length, 3, "two cancels, one Offer");
+    t.same(sent[2]!.to, [driver("w")]);
+  },
+);
