@@ -117,6 +117,20 @@ async function attemptReplan(
       [...(i === 0 ? driversOfRow(before) : drivers[i - 1]!), ...(drivers[i + 1] ?? driversOfRow(after))],
     ),
   );
+  // The kept segment before the new ones is sent again with the new first
+  // segment's drivers as parties, so their nodes hear its hand-over (and, if
+  // they did not know it, how far it got).
+  const widened = before
+    ? {
+        ...before,
+        partiesJson: JSON.stringify([
+          ...new Map(
+            [...(JSON.parse(before.partiesJson) as Party[]), ...drivers[0]!].map((p) => [p.id, p] as const),
+          ).values(),
+        ]),
+      }
+    : null;
+  const resend = widened && widened.partiesJson !== before!.partiesJson ? await prepareHaulOffer(ctx, widened) : null;
   const cancel = { type: "cancel" } as const;
   const cancels = await Promise.all(
     superseded.map((h) => prepareHaulEvent(ctx, h, { ...cancel, haul: h.uri }, config.handle)),
@@ -131,8 +145,10 @@ async function attemptReplan(
       if (route) released.push(route);
     }
     for (const r of newRows) insertHaul(db, r);
+    if (widened && resend) updateHaul(db, widened.id, { partiesJson: widened.partiesJson });
     for (const c of cancels) emit(c);
     for (const o of offers) emit(o);
+    if (resend) emit(resend);
     return true;
   });
   if (!ok) return null;

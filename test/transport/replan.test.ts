@@ -1,10 +1,11 @@
 import t from "tap";
 import { outboxTable } from "../../src/db/schema/federation.js";
 import { haulRefusalsTable, haulsTable } from "../../src/db/schema/transport.js";
-import { onHaulEvent } from "../../src/federation/inbox/transport.js";
-import { toHaulEventCreate } from "../../src/federation/mappers/haul.js";
+import { onHaulEvent, onHaulOffer } from "../../src/federation/inbox/transport.js";
+import { toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/haul.js";
 import { initialLegs } from "../../src/transport/capacity.js";
-import { saveRoute } from "../../src/transport/store.js";
+import { checkPickup } from "../../src/transport/hand-over.js";
+import { findHaulByUri, saveRoute, updateHaul } from "../../src/transport/store.js";
 import { buildTestApp } from "../helpers/test-app.js";
 
 const self = "http://127.0.0.1:9/actors/testville";
@@ -110,11 +111,13 @@ t.test(
       "asked of the new route's driver",
     );
     const sent = outbox(db).slice(before);
-    t.equal(sent.length, 2, "a cancel of the old segment and an Offer of the new one");
+    t.equal(sent.length, 3, "a cancel of the old segment, an Offer of the new one, segment 1 again");
     t.match(sent[0]!.text, /cancel/);
     t.same(sent[0]!.to, [driver("y")]);
     t.match(sent[1]!.text, /Offer/);
     t.same(sent[1]!.to.sort(), [driver("x"), driver("z")].sort(), "to its driver and the previous segment's driver");
+    t.match(sent[2]!.text, chain.segments[0].uri);
+    t.ok(sent[2]!.to.includes(driver("z")), "segment 1 is sent again to the new driver, who must hear its hand-over");
     const view = (await node.app.inject({ url: `/api/hauls/chains/${chain.id}`, headers: node.auth })).json();
     t.same(
       view.segments.map((s: any) => [s.index, s.id, s.status]),
@@ -127,7 +130,9 @@ t.test(
     t.equal(view.status, "open");
 
     await decline(chain.segments[1].uri, driver("y"), "d1");
-    t.equal(outbox(db).length, before + 2, "a replayed decline re-plans nothing");
+    t.equal(outbox(db).length, before + 3, "a replayed decline re-plans nothing");
+    await decline(chain.segments[1].uri, driver("y"), "d1-again");
+    t.equal(outbox(db).length, before + 3, "nor does the same refusal in a new activity");
   },
 );
 
@@ -171,3 +176,36 @@ t.test(
     t.same(sent[2]!.to, [driver("w")]);
   },
 );
+
+t.test("the new driver's node learns how far the kept segment got, so the hand-over check passes there", async (t) => {
+  const { db, chain, decline } = await setUp(t);
+  const [first] = db.select().from(haulsTable).all();
+  updateHaul(db, first!.id, {
+    status: "delivered",
+    driverUri: driver("x"),
+    departureUri: "http://127.0.0.1:3/routes/x/departures/1",
+    delivered: 38,
+  });
+  route(db, "z", [b, c], at(5));
+  await decline(chain.segments[1].uri, driver("y"), "d5");
+  const rows = db.select().from(haulsTable).all();
+  const kept = rows[0]!;
+  const fresh = rows[2]!;
+  t.equal(fresh.chainIndex, 1, "replaced alone");
+  t.ok(
+    JSON.parse(kept.partiesJson).some((p: any) => p.id === driver("z")),
+    "the new driver is a party of segment 1 now",
+  );
+
+  // Node Z (the new driver's home) receives both Offers.
+  const home = await buildTestApp(t, { origin: "http://127.0.0.1:4", handle: "zed" });
+  const hctx = home.federation.createContext(new URL("http://127.0.0.1:4"), home.services);
+  await onHaulOffer(hctx as never, toHaulOffer(kept, new URL("http://127.0.0.1:9/activities/re"), [driver("z")]));
+  await onHaulOffer(hctx as never, toHaulOffer(fresh, new URL("http://127.0.0.1:9/activities/new"), [driver("z")]));
+  const copy = findHaulByUri(home.services.db, kept.uri)!;
+  t.same([copy.status, copy.delivered, copy.driverUri], ["delivered", 38, driver("x")], "with its state");
+  const mine = findHaulByUri(home.services.db, fresh.uri)!;
+  t.same([mine.chainIndex, mine.status], [1, "open"]);
+  t.same(checkPickup(mine, copy, 38), { ok: true }, "the pick-up after the hand-over is allowed");
+  t.equal(checkPickup(mine, copy, 40).ok, false, "not more than was delivered");
+});

@@ -23,7 +23,7 @@ import {
 } from "../../transport/store.js";
 import type { NodeServices } from "../context.js";
 import { commitWithActivities } from "../outbox.js";
-import { chainLinkOf, haulEventOf, haulPayloadOf, type HaulEventPayload } from "../mappers/haul.js";
+import { chainLinkOf, haulEventOf, haulPayloadOf, type HaulEventPayload, type Party } from "../mappers/haul.js";
 import { routePayloadOf } from "../mappers/route.js";
 import { markProcessed } from "./log.js";
 
@@ -117,6 +117,14 @@ export async function onHaulOffer(ctx: Ctx, offer: Offer): Promise<void> {
   const chain = chainLinkOf(offer, p);
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: offer.id!.href, actor: offer.actorId!.href, type: "HaulOffer" })) return;
+    const known = findHaulByUri(db, object.id!.href);
+    if (known) {
+      // Re-sent by its requester after a re-plan: new parties (the new next segment's drivers) to address.
+      if (known.requesterUri === offer.actorId!.href)
+        updateHaul(db, known.id, { partiesJson: JSON.stringify(mergeParties(JSON.parse(known.partiesJson), p.parties)) });
+      return;
+    }
+    const st = p.state;
     insertHaul(db, {
       uri: object.id!.href,
       requesterUri: offer.actorId!.href,
@@ -136,8 +144,22 @@ export async function onHaulOffer(ctx: Ctx, offer: Offer): Promise<void> {
       chainUri: chain?.uri ?? null,
       chainIndex: chain?.index ?? null,
       chainLength: chain?.length ?? null,
+      ...(st
+        ? {
+            status: st.status,
+            driverUri: st.driver,
+            departureUri: st.departure,
+            pickedUp: st.pickedUp,
+            delivered: st.delivered,
+            handedOverJson: JSON.stringify(st.handedOver),
+          }
+        : {}),
     });
   });
+}
+
+function mergeParties(a: readonly Party[], b: readonly Party[]): Party[] {
+  return [...new Map([...a, ...b].map((x) => [x.id, x] as const)).values()];
 }
 
 /**
