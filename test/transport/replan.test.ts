@@ -209,3 +209,94 @@ t.test("the new driver's node learns how far the kept segment got, so the hand-o
   t.same(checkPickup(mine, copy, 38), { ok: true }, "the pick-up after the hand-over is allowed");
   t.equal(checkPickup(mine, copy, 40).ok, false, "not more than was delivered");
 });
+
+t.test("our own driver withdrawing through the driver API re-plans the segment the same way", async (t) => {
+  const node = await buildTestApp(t);
+  const { db, config } = node.services;
+  const headers = { ...node.auth, "content-type": "application/json" };
+  const yana = (
+    await node.app.inject({
+      method: "POST",
+      url: "/api/drivers",
+      headers,
+      payload: JSON.stringify({ name: "Yana", contact: "y", vehicles: [] }),
+    })
+  ).json() as { id: string; token: string };
+  const asYana = { authorization: `Bearer ${yana.token}`, "content-type": "application/json" };
+  const yanaUri = `${config.origin}/actors/driver-${yana.id}`;
+  route(db, "x", [self, b], at(0));
+  const yDeparture = `${config.origin}/routes/y/departures/1`;
+  saveRoute(db, {
+    uri: `${config.origin}/routes/y`,
+    driverId: yana.id,
+    driverUri: yanaUri,
+    driverInbox: `${yanaUri}/inbox`,
+    name: "y",
+    stops: [stop(b), stop(c)],
+    legs: [{ distanceKm: 100, durationMinutes: 90 }],
+    schedule: [],
+    refrigerated: false,
+    status: "active",
+    departures: [{ uri: yDeparture, departsAt: at(3), cancelled: false, legs: initialLegs(1, 100, 10) }],
+  });
+  const made = await node.app.inject({ method: "POST", url: "/api/hauls", headers, payload: JSON.stringify(request) });
+  t.equal(made.statusCode, 201);
+  const seg2 = db.select().from(haulsTable).all()[1]!;
+  const accept = await node.app.inject({
+    method: "POST",
+    url: `/api/driver/hauls/${seg2.id}/accept`,
+    headers: asYana,
+    payload: JSON.stringify({ departure: yDeparture }),
+  });
+  t.equal(accept.statusCode, 200, "Yana accepts segment 2");
+  route(db, "z", [b, c], at(6));
+  const before = outbox(db).length;
+  const withdraw = await node.app.inject({
+    method: "POST",
+    url: `/api/driver/hauls/${seg2.id}/withdraw`,
+    headers: { authorization: asYana.authorization },
+  });
+  t.equal(withdraw.statusCode, 200);
+  t.same(
+    db
+      .select()
+      .from(haulRefusalsTable)
+      .all()
+      .map((r) => [r.driverUri, r.kind]),
+    [[yanaUri, "withdraw"]],
+    "her withdrawal is recorded",
+  );
+  const rows = db.select().from(haulsTable).all();
+  t.same(
+    rows.map((r) => [r.chainIndex, r.status, r.flag]),
+    [
+      [0, "open", null],
+      [1, "cancelled", "replanned"],
+      [1, "open", null],
+    ],
+  );
+  t.same(
+    JSON.parse(rows[2]!.driversJson).map((d: any) => d.id),
+    [driver("z")],
+  );
+  const sent = outbox(db).slice(before);
+  t.same(
+    sent.map((s: { text: string }) =>
+      s.text.includes('"Offer"')
+        ? "Offer"
+        : /withdraw/.test(s.text)
+          ? "withdraw"
+          : /cancel/.test(s.text)
+            ? "cancel"
+            : s.text.includes('"Update"')
+              ? "Update"
+              : "?",
+    ),
+    ["withdraw", "Update", "cancel", "Offer", "Offer"],
+    "her withdrawal, her route's freed room, the old segment cancelled, the new segment and segment 1 again",
+  );
+  const mine = (
+    await node.app.inject({ url: "/api/driver/hauls", headers: { authorization: asYana.authorization } })
+  ).json();
+  t.same(mine.open, [], "the superseded segment is no longer offered to her");
+});
