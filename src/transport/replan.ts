@@ -143,7 +143,7 @@ function timesOf(
  * where the goods are — the end of the last segment on the move, or the
  * origin when none is — to the destination, superseding every later segment
  * (none of them is picked up); else (3) flag every open segment "no_way".
- * Drivers who refused the stuck segment are not asked again.
+ * Drivers who refused the stuck segment (or an earlier version of it) are not asked again.
  */
 export function decideReplan(
   rows: readonly SegmentRow[],
@@ -159,7 +159,12 @@ export function decideReplan(
   const k = live.findIndex((s) => noCandidateLeft(s, refusedOf(s), graph));
   if (k < 0) return { kind: "none" };
   const stuck = live[k]!;
-  const refused = refusedOf(stuck);
+  // Drivers who refused this stretch, now or in an earlier version of it (superseded), are not asked again.
+  const refused = new Set(
+    rows
+      .filter((r) => r === stuck || (isSuperseded(r) && r.fromUri === stuck.fromUri && r.toUri === stuck.toUri))
+      .flatMap((r) => [...refusedOf(r)]),
+  );
   const routes = graph.routes.filter((r) => !refused.has(r.driverUri));
   const load = { weightKg: stuck.weightKg, volumeM3: stuck.volumeM3 };
   const transfer = minTransferMinutes * MINUTE;

@@ -105,3 +105,21 @@ t.test("no way left: every open segment not yet flagged", async (t) => {
   t.same(d, { kind: "no_way", stuck: "h0", flag: ["h0"] });
   t.same(decideReplan(rows, new Map(), graph, window), { kind: "none" });
 });
+
+t.test("drivers who refused an earlier version of the same stretch are not asked again", async (t) => {
+  const old = seg(1, "B", "C", ["drv-y"], { uri: "old", status: "cancelled", flag: "replanned" });
+  const rows = [seg(0, "O", "B", ["drv-x"]), old, seg(1, "B", "C", ["drv-v"], { uri: "new" })];
+  const refusals = new Map([
+    ["old", new Set(["drv-y"])],
+    ["new", new Set(["drv-v"])],
+  ]);
+  const d = decideReplan(rows, refusals, graph, window);
+  t.equal(d.kind, "replace");
+  if (d.kind !== "replace") return;
+  t.same(d.supersede, ["new"], "the superseded row is not part of the chain any more");
+  t.same(
+    d.chain.segments.map((s) => s.driver),
+    ["drv-u", "drv-s"],
+    "neither Y nor V is asked again: via D instead",
+  );
+});
