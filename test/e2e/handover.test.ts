@@ -217,10 +217,7 @@ t.test("a way two drivers share, with a hand-over at B; then two drivers race fo
     await eventually(async () => (await haulAt(b, seg1.uri))?.status === "delivered", "B to see segment 1 delivered");
     const tooMuch = await yApi(`/api/driver/hauls/${yId}/picked-up`, { method: "POST", json: { quantity: 40 } });
     t.equal(tooMuch.status, 409, "Y cannot pick up more than X delivered");
-    t.same(
-      (await tooMuch.json()).errors.map((e: any) => e.name),
-      ["quantity"],
-    );
+    t.same((await tooMuch.json()).errors.map((e: any) => e.name), ["quantity"]);
   });
 
   await t.test("Y picks up at B what X delivered and delivers at C, C counts short", async (t) => {
