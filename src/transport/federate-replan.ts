@@ -29,6 +29,21 @@ function driversOfRow(h: HaulRow | undefined): Party[] {
   return h.driverUri ? all.filter((d) => d.id === h.driverUri) : all;
 }
 
+/**
+ * After a refusal was committed: the refusal stands whatever happens here,
+ * so a failed re-plan is logged, not thrown (an inbox retry would find the
+ * refusal already processed; an HTTP caller's decline did succeed). The next
+ * refusal on the chain tries again.
+ */
+export async function replanAfterRefusal(ctx: Ctx, chainUri: string): Promise<void> {
+  try {
+    const done = await replanChain(ctx, chainUri);
+    if (done !== "none") ctx.data.log.info({ chain: chainUri, done }, "haul chain re-planned");
+  } catch (err) {
+    ctx.data.log.error({ err, chain: chainUri }, "haul chain re-plan failed");
+  }
+}
+
 /** Re-plans the chain if one of its segments has nobody left; returns what was done. */
 export async function replanChain(
   ctx: Ctx,
@@ -133,7 +148,7 @@ async function attemptReplan(
   const resend = widened && widened.partiesJson !== before!.partiesJson ? await prepareHaulOffer(ctx, widened) : null;
   const cancel = { type: "cancel" } as const;
   const cancels = await Promise.all(
-    superseded.map((h) => prepareHaulEvent(ctx, h, { ...cancel, haul: h.uri }, config.handle)),
+    superseded.map((h) => prepareHaulEvent(ctx, h, { ...cancel, haul: h.uri, replanned: true }, config.handle)),
   );
   const offers: PreparedActivity[] = await Promise.all(newRows.map((r) => prepareHaulOffer(ctx, r)));
   const released: string[] = [];

@@ -6,7 +6,7 @@ import { HttpProblem } from "../lib/problem.js";
 import { spanOf } from "./capacity.js";
 import { driverIdentifier } from "./drivers.js";
 import { prepareHaulEvent, publishCapacity } from "./federate.js";
-import { replanChain } from "./federate-replan.js";
+import { replanAfterRefusal } from "./federate-replan.js";
 import { checkPickup } from "./hand-over.js";
 import { haulStepRecorded, haulStepSettled } from "./haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
@@ -209,7 +209,7 @@ export async function haulStep(
   });
   if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
   await haulStepSettled(deps.context(), { haul: h, event: payload, activityId: activity.id, actor });
-  if (refused && h.chainUri) await replanChain(deps.context(), h.chainUri);
+  if (refused && h.chainUri) await replanAfterRefusal(deps.context(), h.chainUri);
   return loadHaul(deps, h.id);
 }
 

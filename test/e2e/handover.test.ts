@@ -412,9 +412,14 @@ t.test("a way two drivers share, with a hand-over at B; then two drivers race fo
       const zh = await openFor(zApi, fresh.uri);
       t.equal(zh.chain.index, 1, "Zora is asked to carry the new segment 2");
       await eventually(
-        async () => (await haulAt(b, seg2.uri))?.status === "cancelled",
-        "B to hear the old segment 2 cancelled",
-      );
+      async () => (await haulAt(b, seg2.uri))?.flag === "replanned",
+      "B to hear the old segment 2 superseded",
+    );
+    t.same(
+      (await b.getJson(`/api/hauls/chains/${made.id}`)).segments.map((s: any) => s.uri),
+      [seg1.uri, fresh.uri],
+      "B's view of the chain shows the live segments",
+    );
 
       t.equal((await zApi(`/api/driver/hauls/${zh.id}/decline`, { method: "POST" })).status, 200, "Zora declines too");
       await eventually(async () => (await haulAt(a, fresh.uri))?.flag === "no_way", "A to flag the chain no_way");

@@ -112,7 +112,7 @@ t.test(
     );
     const sent = outbox(db).slice(before);
     t.equal(sent.length, 3, "a cancel of the old segment, an Offer of the new one, segment 1 again");
-    t.match(sent[0]!.text, /cancel/);
+    t.match(sent[0]!.text, /\\"type\\":\\"cancel\\",.*\\"replanned\\":true/, "a cancel saying the segment was re-planned");
     t.same(sent[0]!.to, [driver("y")]);
     t.match(sent[1]!.text, /Offer/);
     t.same(sent[1]!.to.sort(), [driver("x"), driver("z")].sort(), "to its driver and the previous segment's driver");

@@ -7,7 +7,7 @@ import {
   publishCapacity,
   routeGraphGrew,
 } from "../../transport/federate.js";
-import { replanChain } from "../../transport/federate-replan.js";
+import { replanAfterRefusal } from "../../transport/federate-replan.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
@@ -211,7 +211,9 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
           }
         : event.type === "no_way"
           ? { flag: "no_way" }
-          : {};
+          : event.type === "cancel" && event.replanned === true
+            ? { flag: "replanned" }
+            : {};
     updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
     // The requester remembers who refused, to tell when a chain segment has nobody left.
     if (requester && (event.type === "decline" || event.type === "withdraw"))
@@ -222,7 +224,7 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   });
   if (released) await publishCapacity(ctx, released);
   if (observed) await haulStepSettled(ctx, observed);
-  if (refused && haul.chainUri) await replanChain(ctx, haul.chainUri);
+  if (refused && haul.chainUri) await replanAfterRefusal(ctx, haul.chainUri);
   return true;
 }
 

@@ -62,6 +62,8 @@ export type HaulEventPayload = HaulEvent & {
   readonly departure?: string;
   readonly fromLeg?: number;
   readonly toLeg?: number;
+  /** On a cancel: the segment was superseded by a re-plan of its chain (not the whole request withdrawn). */
+  readonly replanned?: true;
 };
 
 export function payloadOfHaul(h: HaulRow): HaulPayload {
