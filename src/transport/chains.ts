@@ -27,6 +27,12 @@ export interface ChainOptions {
   readonly minTransferMinutes: number;
   /** At most this many segments (drivers) per chain. */
   readonly maxSegments: number;
+  /** The goods can leave the origin no earlier than this (a re-plan: the previous segment's arrival + transfer). */
+  readonly readyAt?: number;
+  /** The goods must reach the destination by this (a re-plan: the next segment's departure − transfer). */
+  readonly arriveBy?: number;
+  /** Stops the chain must not pass through (a re-plan: those of the segments kept). */
+  readonly avoid?: readonly string[];
 }
 
 export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { minTransferMinutes: 30, maxSegments: 3 };
@@ -116,8 +122,10 @@ export function findChain(
   q: WayQuery,
   options: Partial<ChainOptions> = {},
 ): Chain | null {
-  const { minTransferMinutes, maxSegments } = { ...DEFAULT_CHAIN_OPTIONS, ...options };
+  const { minTransferMinutes, maxSegments, readyAt, arriveBy, avoid } = { ...DEFAULT_CHAIN_OPTIONS, ...options };
   const rides = ridesOf(routes, departures, q);
+  const start = readyAt ?? Number.NEGATIVE_INFINITY;
+  const by = arriveBy ?? Number.POSITIVE_INFINITY;
   // Round 0: the goods are at the origin from the start of the window (no transfer needed to board).
   let reached = new Map<string, Chain>([[q.from, { segments: [], arrivesAt: Number.NEGATIVE_INFINITY }]]);
   for (let round = 1; round <= maxSegments; round++) {
@@ -129,12 +137,12 @@ export function findChain(
         if (!before) continue;
         const last = before.segments[before.segments.length - 1];
         if (last?.departure === ride.departure.uri) continue; // staying on board is not a hand-over
-        const ready = last ? before.arrivesAt + minTransferMinutes * MINUTE : Number.NEGATIVE_INFINITY;
-        const visited = new Set([q.from, ...before.segments.map((s) => s.to)]);
+        const ready = last ? before.arrivesAt + minTransferMinutes * MINUTE : start;
+        const visited = new Set([q.from, ...(avoid ?? []), ...before.segments.map((s) => s.to)]);
         for (let j = i + 1; j < stops.length; j++) {
           if (visited.has(stops[j]!)) continue;
           const seg = segmentOf(ride, i, j, q.load);
-          if (!seg || seg.leavesAt < ready) continue;
+          if (!seg || seg.leavesAt < ready || seg.arrivesAt > by) continue;
           const chain = { segments: [...before.segments, seg], arrivesAt: seg.arrivesAt };
           if (better(chain, next.get(seg.to))) next.set(seg.to, chain);
         }
@@ -163,13 +171,15 @@ export function planSegments(
   q: WayQuery,
   options: Partial<ChainOptions> = {},
 ): SegmentPlan[] {
-  const { minTransferMinutes } = { ...DEFAULT_CHAIN_OPTIONS, ...options };
+  const { minTransferMinutes, readyAt, arriveBy } = { ...DEFAULT_CHAIN_OPTIONS, ...options };
   const rides = ridesOf(routes, departures, q);
   const transfer = minTransferMinutes * MINUTE;
   return chain.segments.map((planned, k) => {
-    const ready = k === 0 ? Number.NEGATIVE_INFINITY : chain.segments[k - 1]!.arrivesAt + transfer;
+    const ready = k === 0 ? (readyAt ?? Number.NEGATIVE_INFINITY) : chain.segments[k - 1]!.arrivesAt + transfer;
     const deadline =
-      k === chain.segments.length - 1 ? Number.POSITIVE_INFINITY : chain.segments[k + 1]!.leavesAt - transfer;
+      k === chain.segments.length - 1
+        ? (arriveBy ?? Number.POSITIVE_INFINITY)
+        : chain.segments[k + 1]!.leavesAt - transfer;
     const ways: ChainSegment[] = [];
     for (const ride of rides) {
       const stops = ride.route.stops.map((s) => s.uri);

@@ -15,7 +15,7 @@ import type { Party } from "../federation/mappers/haul.js";
 import { commitWithActivities } from "../federation/outbox.js";
 import { type ChainOptions, findChain, planSegments, type SegmentPlan } from "./chains.js";
 import { type HaulInput, haulRowOf, prepareHaulOffer, requestHaul } from "./request-haul.js";
-import { findRoute, graphInput, insertHaul } from "./store.js";
+import { findRoute, graphInput, insertHaul, saveChainWindow } from "./store.js";
 import type { Way } from "./ways.js";
 
 /** `haul` is the request, or a chain's first segment; `ways` the departures that can carry it. */
@@ -66,13 +66,14 @@ export async function requestHaulOrChain(
   const offers = await Promise.all(rows.map((r) => prepareHaulOffer(ctx, r)));
   const hauls = commitWithActivities(ctx.data, (emit) => {
     const saved = rows.map((r) => insertHaul(db, r));
+    saveChainWindow(db, uri, input.window);
     for (const o of offers) emit(o);
     return saved;
   });
   return { ok: true, haul: hauls[0]!, ways: plans[0]!.ways, chain: { uri, hauls, plans } };
 }
 
-function driversOf(db: Db, ways: readonly Way[]): Party[] {
+export function driversOf(db: Db, ways: readonly Way[]): Party[] {
   const drivers = new Map<string, Party>();
   for (const w of ways) {
     const r = findRoute(db, w.route);

@@ -6,6 +6,7 @@ import { HttpProblem } from "../lib/problem.js";
 import { spanOf } from "./capacity.js";
 import { driverIdentifier } from "./drivers.js";
 import { prepareHaulEvent, publishCapacity } from "./federate.js";
+import { replanAfterRefusal } from "./federate-replan.js";
 import { checkPickup } from "./hand-over.js";
 import { haulStepRecorded, haulStepSettled } from "./haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
@@ -21,6 +22,7 @@ import {
   listRoutes,
   loadSnapshot,
   recordDecline,
+  recordRefusal,
   reserveLegs,
   stopsOf,
   updateHaul,
@@ -163,7 +165,10 @@ export async function driverHaulStep(deps: HttpDeps, driver: DriverRow, haulId: 
   if (h.driverUri !== driverActor(deps, driver)) throw HttpProblem.of("forbidden", "This haul is carried by another driver (or nobody yet).");
   if (event.type === "picked_up" && h.chainUri !== null && applyHaulEvent(stateOf(h), event).ok) {
     const { db } = deps.services;
-    const previous = haulsInChain(db, h.chainUri).find((s) => s.chainIndex === (h.chainIndex ?? 0) - 1);
+    // A segment superseded by a re-plan is cancelled: the live one at that place comes first.
+    const previous = haulsInChain(db, h.chainUri)
+      .filter((s) => s.chainIndex === (h.chainIndex ?? 0) - 1)
+      .sort((a, b) => Number(a.status === "cancelled") - Number(b.status === "cancelled"))[0];
     const check = checkPickup(h, previous, event.quantity, stopName(db));
     if (!check.ok) throw HttpProblem.of("conflict", check.reason, check.field ? { errors: [{ name: check.field, reason: check.reason }] } : {});
   }
@@ -190,16 +195,21 @@ export async function haulStep(
   const payload: HaulEventPayload = { ...event, haul: h.uri };
   const activity = await prepareHaulEvent(deps.context(), h, payload, sender);
   let released: string | null = null;
+  let refused = false;
+  const actor = deps.context().getActorUri(sender).href;
+  const requester = h.requesterUri === deps.context().getActorUri(services.config.handle).href;
   commitWithActivities(services, (emit) => {
     const current = findHaul(db, h.id);
     if (current?.status !== h.status) throw HttpProblem.of("conflict", "The haul changed meanwhile; try again.");
     updateHaul(db, h.id, fieldsOf(next.state, event));
     released = releaseIfCarriedHere(db, h, event);
+    if (requester && (event.type === "decline" || event.type === "withdraw")) refused = recordRefusal(db, h.uri, actor, event.type);
     emit(activity);
-    haulStepRecorded(db, { haul: h, event: payload, activityId: activity.id, actor: deps.context().getActorUri(sender).href });
+    haulStepRecorded(db, { haul: h, event: payload, activityId: activity.id, actor });
   });
   if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
-  await haulStepSettled(deps.context(), { haul: h, event: payload, activityId: activity.id, actor: deps.context().getActorUri(sender).href });
+  await haulStepSettled(deps.context(), { haul: h, event: payload, activityId: activity.id, actor });
+  if (refused && h.chainUri) await replanAfterRefusal(deps.context(), h.chainUri);
   return loadHaul(deps, h.id);
 }
 

@@ -31,6 +31,8 @@ export type HaulEvent =
   | { readonly type: "decline" }
   | { readonly type: "withdraw" }
   | { readonly type: "cancel" }
+  /** Requester only: a chain segment nobody can carry and no re-plan found a way; no status changes. */
+  | { readonly type: "no_way" }
   | { readonly type: "picked_up"; readonly quantity: number }
   | { readonly type: "handed_over"; readonly stop: string }
   | { readonly type: "delivered"; readonly quantity: number }
@@ -43,6 +45,7 @@ const ALLOWED: Record<HaulEvent["type"], readonly HaulStatus[]> = {
   decline: ["open"],
   withdraw: ["accepted"],
   cancel: ["open", "accepted"],
+  no_way: ["open"],
   picked_up: ["accepted"],
   handed_over: ["picked_up", "handed_over"],
   delivered: ["picked_up", "handed_over"],
@@ -62,6 +65,7 @@ export function applyHaulEvent(state: HaulState, event: HaulEvent): Transition {
     case "accept":
       return ok({ ...state, status: "accepted" });
     case "decline":
+    case "no_way":
       return ok(state);
     case "withdraw":
       return ok({ ...state, status: "open" });

@@ -8,6 +8,7 @@ import { acceptHaul, cancelChain, declineHaul, driverHauls, driverHaulStep, type
 import type { HaulEvent } from "./hauls.js";
 import { requestHaulOrChain } from "./federate-chain.js";
 import { chainStatus } from "./hauls.js";
+import { liveSegments } from "./replan.js";
 import { findChainUri, findHaul, haulsInChain, listHauls } from "./store.js";
 import type { Db } from "../db/client.js";
 import type { ChainSegment } from "./chains.js";
@@ -238,8 +239,9 @@ export function serializeHaul(h: HaulRow) {
 
 /** A chain with every segment this node knows: where the goods are handed over and how far each got. */
 export function serializeChain(db: Db, uri: string) {
-  const segments = haulsInChain(db, uri);
-  const length = segments[0]?.chainLength ?? 0;
+  // Segments superseded by a re-plan are no longer part of the chain (see replan.ts).
+  const segments = liveSegments(haulsInChain(db, uri));
+  const length = Math.max(0, ...segments.map((s) => s.chainLength ?? 0));
   const last = segments.length === length ? segments[length - 1] : undefined;
   return {
     uri,

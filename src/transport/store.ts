@@ -6,7 +6,9 @@ import {
   departureLegsTable,
   departuresTable,
   type HaulRow,
+  haulChainsTable,
   haulDeclinesTable,
+  haulRefusalsTable,
   haulsTable,
   type RouteRow,
   routesTable,
@@ -254,4 +256,28 @@ export function haulsOnRoute(db: Db, routeUri: string): HaulRow[] {
   const deps = departuresOf(db, routeUri).map((d) => d.uri);
   if (deps.length === 0) return [];
   return db.select().from(haulsTable).where(and(isNotNull(haulsTable.departureUri), inArray(haulsTable.departureUri, deps))).all();
+}
+
+/** A driver's decline or withdrawal of one of our requests; a replay changes nothing. Returns true when new. */
+export function recordRefusal(db: Db, haulUri: string, driverUri: string, kind: "decline" | "withdraw"): boolean {
+  return db.insert(haulRefusalsTable).values({ haulUri, driverUri, kind }).onConflictDoNothing().run().changes > 0;
+}
+
+/** The drivers who declined or withdrew from each of these hauls. */
+export function refusalsOf(db: Db, haulUris: readonly string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>(haulUris.map((u) => [u, new Set<string>()]));
+  if (haulUris.length === 0) return out;
+  for (const r of db.select().from(haulRefusalsTable).where(inArray(haulRefusalsTable.haulUri, [...haulUris])).all())
+    out.get(r.haulUri)?.add(r.driverUri);
+  return out;
+}
+
+/** The window a chain was requested for (requester only). */
+export function saveChainWindow(db: Db, uri: string, window: { start: number; end: number }): void {
+  db.insert(haulChainsTable).values({ uri, windowStart: window.start, windowEnd: window.end }).onConflictDoNothing().run();
+}
+
+export function chainWindow(db: Db, uri: string): { start: number; end: number } | undefined {
+  const r = db.select().from(haulChainsTable).where(eq(haulChainsTable.uri, uri)).get();
+  return r ? { start: r.windowStart, end: r.windowEnd } : undefined;
 }

@@ -343,4 +343,93 @@ t.test("a way two drivers share, with a hand-over at B; then two drivers race fo
     await new Promise((r) => setTimeout(r, 1500));
     t.equal((await haulAt(c, haul.uri)).driver, kept.driver, "C never changes its mind");
   });
+
+  await t.test(
+    "a segment every driver declines is re-planned with a new driver; when nobody is left, the chain is flagged no_way",
+    async (t) => {
+      // Y (B → C 10:30) and X (B → C 11:00) can carry segment 2 of a new chain; Zora (home B) drives B → C at 12:30.
+      const res = await a.api("/api/hauls", {
+        method: "POST",
+        json: {
+          resource: "https://example.org/resources/salt",
+          quantity: 10,
+          unit: "kg",
+          weightKg: 10,
+          from: a.actorUrl,
+          to: c.actorUrl,
+          window,
+        },
+      });
+      t.equal(res.status, 201);
+      const made = (await res.json()).chain;
+      const [seg1, seg2] = made.segments;
+      const z = await reg(b, "Zora");
+      const zApi = asDriver(b, z.token);
+      t.equal(
+        (
+          await zApi("/api/driver/routes", {
+            method: "POST",
+            json: route("B–C late", [b.actorUrl, c.actorUrl], tomorrow(12, 30), 90),
+          })
+        ).status,
+        201,
+      );
+      await eventually(async () => (await a.getJson("/api/route-graph")).edges.length === 4, "A to know Zora's route");
+
+      const openFor = (api: typeof xApi, uri: string) =>
+        eventually(
+          async () => ((await (await api("/api/driver/hauls")).json()).open as any[]).find((h) => h.uri === uri),
+          "the segment to be offered",
+        );
+      const yh = await openFor(yApi, seg2.uri);
+      t.equal(
+        (await yApi(`/api/driver/hauls/${yh.id}/decline`, { method: "POST" })).status,
+        200,
+        "Y declines (a remote driver for A)",
+      );
+      const xh = await openFor(xApi, seg2.uri);
+      t.equal(
+        (await xApi(`/api/driver/hauls/${xh.id}/decline`, { method: "POST" })).status,
+        200,
+        "X declines (A's own driver)",
+      );
+
+      const replanned = await eventually(async () => {
+        const view = await a.getJson(`/api/hauls/chains/${made.id}`);
+        return view.segments.length === 2 && view.segments[1].uri !== seg2.uri ? view : null;
+      }, "A to re-plan segment 2");
+      t.same(
+        replanned.segments.map((s: any) => [s.index, s.from, s.to, s.status]),
+        [
+          [0, a.actorUrl, b.actorUrl, "open"],
+          [1, b.actorUrl, c.actorUrl, "open"],
+        ],
+      );
+      t.equal(replanned.segments[0].uri, seg1.uri, "segment 1 is kept");
+      const old = await haulAt(a, seg2.uri);
+      t.same([old.status, old.flag], ["cancelled", "replanned"], "the old segment 2 is superseded");
+      const fresh = replanned.segments[1];
+      const zh = await openFor(zApi, fresh.uri);
+      t.equal(zh.chain.index, 1, "Zora is asked to carry the new segment 2");
+      await eventually(
+      async () => (await haulAt(b, seg2.uri))?.flag === "replanned",
+      "B to hear the old segment 2 superseded",
+    );
+    t.same(
+      (await b.getJson(`/api/hauls/chains/${made.id}`)).segments.map((s: any) => s.uri),
+      [seg1.uri, fresh.uri],
+      "B's view of the chain shows the live segments",
+    );
+
+      t.equal((await zApi(`/api/driver/hauls/${zh.id}/decline`, { method: "POST" })).status, 200, "Zora declines too");
+      await eventually(async () => (await haulAt(a, fresh.uri))?.flag === "no_way", "A to flag the chain no_way");
+      t.equal((await haulAt(a, seg1.uri)).flag, "no_way", "every open segment is flagged");
+      t.equal((await haulAt(a, fresh.uri)).status, "open", "no status changes");
+      await eventually(
+        async () => (await haulAt(b, fresh.uri))?.flag === "no_way",
+        "B (Zora's node) to hear there is no way",
+      );
+      await eventually(async () => (await haulAt(c, fresh.uri))?.flag === "no_way", "C (the destination) to hear it");
+    },
+  );
 });

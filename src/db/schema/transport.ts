@@ -147,6 +147,34 @@ export const haulDeclinesTable = sqliteTable(
   (t) => [primaryKey({ columns: [t.haulUri, t.driverId] })],
 );
 
+/**
+ * At the requesting node: which remote or local driver declined or withdrew
+ * from which of our haul requests (by the driver's actor URI), so the
+ * requester can tell when a chain segment has nobody left to carry it.
+ */
+export const haulRefusalsTable = sqliteTable(
+  "transport_haul_refusals",
+  {
+    haulUri: text("haul_uri").notNull(),
+    driverUri: text("driver_uri").notNull(),
+    kind: text("kind", { enum: ["decline", "withdraw"] }).notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.haulUri, t.driverUri] })],
+);
+
+/**
+ * At the requesting node: the window a chain was requested for (its segment
+ * rows carry only the departure windows of their planned ways), so a
+ * re-plan searches the whole window the requester asked for.
+ */
+export const haulChainsTable = sqliteTable("transport_haul_chains", {
+  uri: text("uri").primaryKey(),
+  windowStart: integer("window_start").notNull(),
+  windowEnd: integer("window_end").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
 export type DriverRow = typeof driversTable.$inferSelect;
 export type RouteRow = typeof routesTable.$inferSelect;
 export type DepartureRow = typeof departuresTable.$inferSelect;

@@ -7,6 +7,7 @@ import {
   publishCapacity,
   routeGraphGrew,
 } from "../../transport/federate.js";
+import { replanAfterRefusal } from "../../transport/federate-replan.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
@@ -15,13 +16,14 @@ import {
   findRoute,
   haulsOnRoute,
   insertHaul,
+  recordRefusal,
   saveRoute,
   updateHaul,
   withdrawRoute,
 } from "../../transport/store.js";
 import type { NodeServices } from "../context.js";
 import { commitWithActivities } from "../outbox.js";
-import { chainLinkOf, haulEventOf, haulPayloadOf, type HaulEventPayload } from "../mappers/haul.js";
+import { chainLinkOf, haulEventOf, haulPayloadOf, type HaulEventPayload, type Party } from "../mappers/haul.js";
 import { routePayloadOf } from "../mappers/route.js";
 import { markProcessed } from "./log.js";
 
@@ -115,6 +117,14 @@ export async function onHaulOffer(ctx: Ctx, offer: Offer): Promise<void> {
   const chain = chainLinkOf(offer, p);
   inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: offer.id!.href, actor: offer.actorId!.href, type: "HaulOffer" })) return;
+    const known = findHaulByUri(db, object.id!.href);
+    if (known) {
+      // Re-sent by its requester after a re-plan: new parties (the new next segment's drivers) to address.
+      if (known.requesterUri === offer.actorId!.href)
+        updateHaul(db, known.id, { partiesJson: JSON.stringify(mergeParties(JSON.parse(known.partiesJson), p.parties)) });
+      return;
+    }
+    const st = p.state;
     insertHaul(db, {
       uri: object.id!.href,
       requesterUri: offer.actorId!.href,
@@ -134,8 +144,22 @@ export async function onHaulOffer(ctx: Ctx, offer: Offer): Promise<void> {
       chainUri: chain?.uri ?? null,
       chainIndex: chain?.index ?? null,
       chainLength: chain?.length ?? null,
+      ...(st
+        ? {
+            status: st.status,
+            driverUri: st.driver,
+            departureUri: st.departure,
+            pickedUp: st.pickedUp,
+            delivered: st.delivered,
+            handedOverJson: JSON.stringify(st.handedOver),
+          }
+        : {}),
     });
   });
+}
+
+function mergeParties(a: readonly Party[], b: readonly Party[]): Party[] {
+  return [...new Map([...a, ...b].map((x) => [x.id, x] as const)).values()];
 }
 
 /**
@@ -160,6 +184,8 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   const next = applyHaulEvent(stateOf(haul), event);
   let released: string | null = null;
   let observed: HaulStep | null = null;
+  let refused = false;
+  const requester = haul.requesterUri === ctx.getActorUri(ctx.data.config.handle).href;
   // A second driver's Accept for a request we already gave away: they are told in the same transaction.
   const lostRace =
     !next.ok &&
@@ -183,14 +209,22 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
             fromLeg: event.fromLeg ?? null,
             toLeg: event.toLeg ?? null,
           }
-        : {};
+        : event.type === "no_way"
+          ? { flag: "no_way" }
+          : event.type === "cancel" && event.replanned === true
+            ? { flag: "replanned" }
+            : {};
     updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
+    // The requester remembers who refused, to tell when a chain segment has nobody left.
+    if (requester && (event.type === "decline" || event.type === "withdraw"))
+      refused = recordRefusal(db, haul.uri, actor, event.type);
     released = releaseIfCarriedHere(db, haul, event);
     observed = { haul, event, activityId: activity.id!.href, actor };
     haulStepRecorded(db, observed);
   });
   if (released) await publishCapacity(ctx, released);
   if (observed) await haulStepSettled(ctx, observed);
+  if (refused && haul.chainUri) await replanAfterRefusal(ctx, haul.chainUri);
   return true;
 }
 
@@ -202,6 +236,6 @@ function mayMake(
   if (e.type === "accept" || e.type === "decline")
     return (JSON.parse(haul.driversJson) as { id: string }[]).some((d) => d.id === actor);
   if (e.type === "received") return haul.toUri === actor;
-  if (e.type === "cancel") return haul.requesterUri === actor;
+  if (e.type === "cancel" || e.type === "no_way") return haul.requesterUri === actor;
   return haul.driverUri === actor;
 }

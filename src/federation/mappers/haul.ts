@@ -2,7 +2,7 @@ import { Accept, Create, Intent, Measure, Note, Offer, Proposal, PropertyValue }
 import { parseDecimal } from "@fedify/vocab-runtime";
 import { Temporal } from "@js-temporal/polyfill";
 import type { HaulRow } from "../../db/schema/transport.js";
-import type { HaulEvent } from "../../transport/hauls.js";
+import { HAUL_STATUSES, type HaulEvent, type HaulStatus } from "../../transport/hauls.js";
 import { escapeHtml } from "../../web/html.js";
 import { attachmentValue, DELIVER_SERVICE } from "./route.js";
 
@@ -26,6 +26,21 @@ export interface HaulPayload {
   readonly parties: readonly Party[];
   /** Present when the haul is one segment of a way that needs several drivers. */
   readonly chain?: ChainLink;
+  /**
+   * Where the request stands, present only when it is no longer open: a
+   * request re-sent after a re-plan (to add the new next segment's drivers as
+   * parties) tells a node that first hears of it how far it got.
+   */
+  readonly state?: HaulCopyState;
+}
+
+export interface HaulCopyState {
+  readonly status: HaulStatus;
+  readonly driver: string | null;
+  readonly departure: string | null;
+  readonly pickedUp: number | null;
+  readonly delivered: number | null;
+  readonly handedOver: readonly string[];
 }
 
 /** Where a segment haul sits in its chain (index from 0, in driving order). */
@@ -47,6 +62,8 @@ export type HaulEventPayload = HaulEvent & {
   readonly departure?: string;
   readonly fromLeg?: number;
   readonly toLeg?: number;
+  /** On a cancel: the segment was superseded by a re-plan of its chain (not the whole request withdrawn). */
+  readonly replanned?: true;
 };
 
 export function payloadOfHaul(h: HaulRow): HaulPayload {
@@ -65,6 +82,18 @@ export function payloadOfHaul(h: HaulRow): HaulPayload {
     parties: JSON.parse(h.partiesJson) as Party[],
     ...(h.chainUri !== null && h.chainIndex !== null && h.chainLength !== null
       ? { chain: { uri: h.chainUri, index: h.chainIndex, length: h.chainLength } }
+      : {}),
+    ...(h.status !== "open"
+      ? {
+          state: {
+            status: h.status,
+            driver: h.driverUri,
+            departure: h.departureUri,
+            pickedUp: h.pickedUp,
+            delivered: h.delivered,
+            handedOver: JSON.parse(h.handedOverJson) as string[],
+          },
+        }
       : {}),
   };
 }
@@ -143,6 +172,8 @@ export async function haulPayloadOf(p: Proposal): Promise<HaulPayload | null> {
     const v = JSON.parse(raw) as HaulPayload;
     if (typeof v.from !== "string" || typeof v.to !== "string" || !(v.weightKg >= 0) || !Array.isArray(v.drivers))
       return null;
+    // A state we cannot read is dropped: the copy then starts open, as for any request.
+    if (v.state !== undefined && !validState(v.state)) return { ...v, state: undefined };
     return v;
   } catch {
     return null;
@@ -170,7 +201,10 @@ export function toHaulEventCreate(
   actor: URL,
   recipients: readonly string[],
 ): Create {
-  const text = `Haul ${e.type.replace("_", " ")}${"quantity" in e ? `: ${e.quantity}` : ""}${"stop" in e ? ` at ${e.stop}` : ""}`;
+  const text =
+    e.type === "no_way"
+      ? "No way left for this haul: nobody can carry a segment of it and no other way was found"
+      : `Haul ${e.type.replace("_", " ")}${"quantity" in e ? `: ${e.quantity}` : ""}${"stop" in e ? ` at ${e.stop}` : ""}`;
   const tos = recipients.map((r) => new URL(r));
   return new Create({
     id: activityId,
@@ -206,4 +240,20 @@ function safeUrl(text: string): URL | null {
   } catch {
     return null;
   }
+}
+
+function validState(s: HaulCopyState): boolean {
+  const num = (x: unknown) => x === null || (typeof x === "number" && x >= 0);
+  const str = (x: unknown) => x === null || typeof x === "string";
+  return (
+    typeof s === "object" &&
+    s !== null &&
+    HAUL_STATUSES.includes(s.status) &&
+    str(s.driver) &&
+    str(s.departure) &&
+    num(s.pickedUp) &&
+    num(s.delivered) &&
+    Array.isArray(s.handedOver) &&
+    s.handedOver.every((x) => typeof x === "string")
+  );
 }

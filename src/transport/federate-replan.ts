@@ -1,0 +1,173 @@
+/**
+ * Re-planning at the requesting node, after a driver's decline or
+ * withdrawal was recorded: the pure decision (replan.ts) turned into rows
+ * and activities, saved in one transaction. Idempotent: a segment already
+ * superseded or flagged is not acted on again, so a replayed decline
+ * re-plans nothing.
+ */
+import type { Context } from "@fedify/fedify";
+import type { HaulRow } from "../db/schema/transport.js";
+import type { NodeServices } from "../federation/context.js";
+import type { Party } from "../federation/mappers/haul.js";
+import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
+import type { ChainOptions } from "./chains.js";
+import { prepareHaulEvent, publishCapacity } from "./federate.js";
+import { driversOf } from "./federate-chain.js";
+import { releaseIfCarriedHere } from "./haul-rows.js";
+import { decideReplan, liveSegments, NO_WAY, REPLANNED, type ReplanDecision } from "./replan.js";
+import { haulRowOf, prepareHaulOffer } from "./request-haul.js";
+import { chainWindow, graphInput, haulsInChain, insertHaul, refusalsOf, updateHaul } from "./store.js";
+
+type Ctx = Context<NodeServices>;
+
+const stampOf = (rows: readonly HaulRow[]) => rows.map((r) => `${r.id}:${r.status}:${r.flag}:${r.updatedAt}`).join(" ");
+
+/** The drivers of a segment: its carrying driver once accepted, else every candidate. */
+function driversOfRow(h: HaulRow | undefined): Party[] {
+  if (!h) return [];
+  const all = JSON.parse(h.driversJson) as Party[];
+  return h.driverUri ? all.filter((d) => d.id === h.driverUri) : all;
+}
+
+/**
+ * After a refusal was committed: the refusal stands whatever happens here,
+ * so a failed re-plan is logged, not thrown (an inbox retry would find the
+ * refusal already processed; an HTTP caller's decline did succeed). The next
+ * refusal on the chain tries again.
+ */
+export async function replanAfterRefusal(ctx: Ctx, chainUri: string): Promise<void> {
+  try {
+    const done = await replanChain(ctx, chainUri);
+    if (done !== "none") ctx.data.log.info({ chain: chainUri, done }, "haul chain re-planned");
+  } catch (err) {
+    ctx.data.log.error({ err, chain: chainUri }, "haul chain re-plan failed");
+  }
+}
+
+/** Re-plans the chain if one of its segments has nobody left; returns what was done. */
+export async function replanChain(
+  ctx: Ctx,
+  chainUri: string,
+  options: Partial<ChainOptions> = {},
+): Promise<ReplanDecision["kind"]> {
+  // A concurrent change makes the transaction give up; try again on the new picture.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const done = await attemptReplan(ctx, chainUri, options);
+    if (done !== null) return done;
+  }
+  return "none";
+}
+
+async function attemptReplan(
+  ctx: Ctx,
+  chainUri: string,
+  options: Partial<ChainOptions>,
+): Promise<ReplanDecision["kind"] | null> {
+  const { db, config } = ctx.data;
+  const self = ctx.getActorUri(config.handle).href;
+  const rows = haulsInChain(db, chainUri);
+  if (rows.length === 0 || rows.some((r) => r.requesterUri !== self)) return "none";
+  const window = chainWindow(db, chainUri) ?? {
+    start: Math.min(...rows.map((r) => r.windowStart)),
+    end: Math.max(...rows.map((r) => r.windowEnd)),
+  };
+  const decision = decideReplan(
+    rows,
+    refusalsOf(
+      db,
+      rows.map((r) => r.uri),
+    ),
+    graphInput(db),
+    window,
+    options,
+  );
+  if (decision.kind === "none") return "none";
+  const byUri = new Map(rows.map((r) => [r.uri, r]));
+  const stamp = stampOf(rows);
+  const unchanged = () => stampOf(haulsInChain(db, chainUri)) === stamp;
+
+  if (decision.kind === "no_way") {
+    const flagged = decision.flag.map((u) => byUri.get(u)!);
+    if (flagged.length === 0) return "none";
+    const notes = await Promise.all(
+      flagged.map((h) => prepareHaulEvent(ctx, h, { type: "no_way", haul: h.uri }, config.handle)),
+    );
+    const ok = commitWithActivities(ctx.data, (emit) => {
+      if (!unchanged()) return false;
+      for (const h of flagged) updateHaul(db, h.id, { flag: NO_WAY });
+      for (const n of notes) emit(n);
+      return true;
+    });
+    return ok ? "no_way" : null;
+  }
+
+  const live = liveSegments(rows);
+  const superseded = decision.supersede.map((u) => byUri.get(u)!);
+  const before = live[decision.firstIndex - 1];
+  const after = decision.kind === "replace" ? live[decision.firstIndex + 1] : undefined;
+  const first = superseded[0]!;
+  const stops = [
+    ...new Set([...live.flatMap((s) => [s.fromUri, s.toUri]), ...decision.chain.segments.map((s) => s.to)]),
+  ];
+  const drivers = decision.plans.map((p) => driversOf(db, p.ways));
+  // Neighbours hear each other: a new segment's Offer also goes to the drivers
+  // of the segments before and after it (a next driver must hear the hand-over).
+  const newRows = decision.plans.map((p, i) =>
+    haulRowOf(
+      ctx,
+      {
+        resource: first.resource,
+        quantity: first.quantity,
+        unit: first.unit,
+        weightKg: first.weightKg,
+        volumeM3: first.volumeM3,
+        from: p.from,
+        to: p.to,
+        window: p.window,
+        reason: first.reason,
+      },
+      drivers[i]!,
+      stops,
+      { uri: chainUri, index: decision.firstIndex + i, length: decision.length },
+      [...(i === 0 ? driversOfRow(before) : drivers[i - 1]!), ...(drivers[i + 1] ?? driversOfRow(after))],
+    ),
+  );
+  // The kept segment before the new ones is sent again with the new first
+  // segment's drivers as parties, so their nodes hear its hand-over (and, if
+  // they did not know it, how far it got).
+  const widened = before
+    ? {
+        ...before,
+        partiesJson: JSON.stringify([
+          ...new Map(
+            [...(JSON.parse(before.partiesJson) as Party[]), ...drivers[0]!].map((p) => [p.id, p] as const),
+          ).values(),
+        ]),
+      }
+    : null;
+  const resend = widened && widened.partiesJson !== before!.partiesJson ? await prepareHaulOffer(ctx, widened) : null;
+  const cancel = { type: "cancel" } as const;
+  const cancels = await Promise.all(
+    superseded.map((h) => prepareHaulEvent(ctx, h, { ...cancel, haul: h.uri, replanned: true }, config.handle)),
+  );
+  const offers: PreparedActivity[] = await Promise.all(newRows.map((r) => prepareHaulOffer(ctx, r)));
+  const released: string[] = [];
+  const ok = commitWithActivities(ctx.data, (emit) => {
+    if (!unchanged()) return false;
+    for (const h of superseded) {
+      updateHaul(db, h.id, { status: "cancelled", flag: REPLANNED });
+      const route = releaseIfCarriedHere(db, h, cancel);
+      if (route) released.push(route);
+    }
+    for (const r of newRows) insertHaul(db, r);
+    if (widened && resend) updateHaul(db, widened.id, { partiesJson: widened.partiesJson });
+    for (const c of cancels) emit(c);
+    for (const o of offers) emit(o);
+    if (resend) emit(resend);
+    return true;
+  });
+  if (!ok) return null;
+  for (const route of released)
+    void publishCapacity(ctx, route).catch((err: unknown) => ctx.data.log.warn({ err }, "capacity update not sent"));
+  return decision.kind;
+}
