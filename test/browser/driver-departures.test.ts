@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, chromium } from "playwright-core";
 import t from "tap";
+import { launchChromium, requireChromium } from "../helpers/browser.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import { createDriver } from "../../src/transport/drivers.js";
 import { reserveLegs, saveRoute } from "../../src/transport/store.js";
@@ -11,7 +11,6 @@ import { buildTestApp } from "../helpers/test-app.js";
 // A browser on a loaded 2-core machine: allow up to 10 minutes.
 t.setTimeout(600_000);
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(resolve(import.meta.dirname, "../.."), "test-artifacts");
 const DAY = 86_400_000;
 
@@ -23,11 +22,7 @@ const DAY = 86_400_000;
  * contacted: nothing is delivered without the node's background queue).
  */
 t.test("a driver on a phone adds a departure and changes a departure's room", async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`,
-    );
-  }
+  requireChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -72,20 +67,7 @@ t.test("a driver on a phone adds a departure and changes a departure's room", as
   });
   t.ok(reserveLegs(db, depUri, { fromLeg: 0, toLeg: 0 }, { weightKg: 250, volumeM3: 2 }));
 
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
-  t.teardown(() => browser.close());
+  const browser = await launchChromium(t);
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   await page.goto(`${origin}/login`);

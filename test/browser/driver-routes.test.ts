@@ -1,21 +1,16 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, chromium } from "playwright-core";
 import t from "tap";
+import { launchChromium, requireChromium } from "../helpers/browser.js";
 import { eventually, startNode } from "../helpers/node-process.js";
 
 // Real nodes and a browser on a loaded 2-core machine: allow up to 10 minutes.
 t.setTimeout(600_000);
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(resolve(import.meta.dirname, "../.."), "test-artifacts");
 
 t.test("a driver on a phone publishes a route through the form and sees its room; Beta gets the route", async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`,
-    );
-  }
+  requireChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   const [a, b] = await Promise.all([
     startNode(t, { handle: "alpha", name: "Alpha Cooperative", args: ["--location", "45.46,9.19"] }),
@@ -33,20 +28,7 @@ t.test("a driver on a phone publishes a route through the form and sees its room
   });
   const driver = (await created.json()) as { token: string };
 
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
-  t.teardown(() => browser.close());
+  const browser = await launchChromium(t);
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
 

@@ -1,13 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, chromium } from "playwright-core";
 import t from "tap";
+import { launchChromium, requireChromium } from "../helpers/browser.js";
 import { eventually, type NodeProcess, startNode } from "../helpers/node-process.js";
 
 // Two real nodes and a browser on a 2-core machine that may be running other tests too: allow up to 10 minutes.
 t.setTimeout(600_000);
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(resolve(import.meta.dirname, "../.."), "test-artifacts");
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
@@ -17,11 +16,7 @@ const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
  * Beta accepts through the API, and Alpha's dashboard shows the agreement.
  */
 t.test("an admin starts a round and accepts its proposal on the dashboard", async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`,
-    );
-  }
+  requireChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   const [a, b] = await Promise.all([
     startNode(t, {
@@ -35,20 +30,7 @@ t.test("an admin starts a round and accepts its proposal on the dashboard", asyn
       args: ["--location", "44.49,11.34", "--location-name", "Bologna"],
     }),
   ]);
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
-  t.teardown(() => browser.close());
+  const browser = await launchChromium(t);
 
   // Alpha has potatoes and a driver going to Beta; Beta needs potatoes; Alpha follows Beta to see the need.
   const driver = await apiJson(a, "/api/drivers", {
@@ -127,7 +109,8 @@ t.test("an admin starts a round and accepts its proposal on the dashboard", asyn
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-exchange.png"), fullPage: true });
   // The README shows it: written when missing (or with TENDRIL_UPDATE_SCREENSHOTS=1), so a test run leaves the checkout clean.
   const shown = join(ARTIFACTS, "../docs/web-dashboard-exchange.png");
-  if (!existsSync(shown) || process.env.TENDRIL_UPDATE_SCREENSHOTS === "1") copyFileSync(join(ARTIFACTS, "dashboard-exchange.png"), shown);
+  if (!existsSync(shown) || process.env.TENDRIL_UPDATE_SCREENSHOTS === "1")
+    copyFileSync(join(ARTIFACTS, "dashboard-exchange.png"), shown);
   await card.getByRole("button", { name: "Accept", exact: true }).click();
   await page.waitForURL(/done=exchangeAccepted/);
   t.match(await page.getByRole("status").first().textContent(), /You accepted the proposal/);
@@ -148,11 +131,16 @@ t.test("an admin starts a round and accepts its proposal on the dashboard", asyn
     "Beta to receive the proposal",
   );
   t.equal((await b.api(`/api/exchanges/${onBeta.id}/accept`, { method: "POST", json: {} })).status, 200);
-  await eventually(async () => {
+  const inFlight = await eventually(async () => {
     await page.reload();
-    return /agreed|in transit/.test((await page.locator("#agreements + table").textContent()) ?? "");
+    const text = (await page.locator("#agreements + table").textContent()) ?? "";
+    return /agreed|in transit/.test(text) ? text : undefined;
   }, "Alpha's dashboard to show the agreement");
-  t.pass("the agreement is in flight on the dashboard");
+  t.match(
+    inFlight,
+    /Potatoes.*60 kg.*Alpha Cooperative.*Beta Commune.*(agreed|in transit)/s,
+    "the agreement is in flight on the dashboard",
+  );
   await context.close();
 });
 

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, chromium } from "playwright-core";
 import t from "tap";
+import { launchChromium, requireChromium } from "../helpers/browser.js";
 import { type NodeProcess, startNode } from "../helpers/node-process.js";
 
 // Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
@@ -11,36 +11,47 @@ t.setTimeout(600_000);
  * The pages in a real browser: Debian's Chromium driven by playwright-core,
  * against two real node processes (a route needs a second community).
  */
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = resolve(import.meta.dirname, "../..");
 const ARTIFACTS = join(ROOT, "test-artifacts");
 const DOCS = join(ROOT, "docs");
 
 t.test("admins, drivers and members use the pages in Chromium", async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    // Never skipped: CI (.ci/run) installs it; a machine without it fails loudly.
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`);
-  }
+  requireChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   const [a, b] = await Promise.all([
-    startNode(t, { handle: "alpha", name: "Alpha Cooperative", args: ["--location", "45.46,9.19", "--location-name", "Milano"] }),
-    startNode(t, { handle: "beta", name: "Beta Commune", args: ["--location", "44.49,11.34", "--location-name", "Bologna"] }),
+    startNode(t, {
+      handle: "alpha",
+      name: "Alpha Cooperative",
+      args: ["--location", "45.46,9.19", "--location-name", "Milano"],
+    }),
+    startNode(t, {
+      handle: "beta",
+      name: "Beta Commune",
+      args: ["--location", "44.49,11.34", "--location-name", "Bologna"],
+    }),
   ]);
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
-  t.teardown(() => browser.close());
+  const browser = await launchChromium(t);
 
   // Set-up through the API: a driver on A with a route A → B, a haul A → B, a member and a vote.
-  const driver = await apiJson(a, "/api/drivers", { name: "Dana", contact: "dana@example.org", vehicles: [{ name: "van", capacityKg: 800, capacityM3: 8, refrigerated: false }] });
+  const driver = await apiJson(a, "/api/drivers", {
+    name: "Dana",
+    contact: "dana@example.org",
+    vehicles: [{ name: "van", capacityKg: 800, capacityM3: 8, refrigerated: false }],
+  });
   const departsAt = new Date(Date.now() + 86_400_000);
   departsAt.setUTCHours(7, 30, 0, 0);
   const route = await a.api("/api/driver/routes", {
     method: "POST",
     admin: false,
     headers: { authorization: `Bearer ${driver.token}` },
-    json: { name: "Via Emilia", stops: [a.actorUrl, b.actorUrl], legs: [{ distanceKm: 215, durationMinutes: 150 }], capacityKg: 800, capacityM3: 8, departures: [{ at: departsAt.toISOString() }] },
+    json: {
+      name: "Via Emilia",
+      stops: [a.actorUrl, b.actorUrl],
+      legs: [{ distanceKm: 215, durationMinutes: 150 }],
+      capacityKg: 800,
+      capacityM3: 8,
+      departures: [{ at: departsAt.toISOString() }],
+    },
   });
   t.equal(route.status, 201, "the driver's route is published");
   const haul = await apiJson(a, "/api/hauls", {
@@ -50,11 +61,27 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
     weightKg: 300,
     from: a.actorUrl,
     to: b.actorUrl,
-    window: { start: new Date(Date.now() + 3_600_000).toISOString(), end: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+    window: {
+      start: new Date(Date.now() + 3_600_000).toISOString(),
+      end: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    },
   });
   t.equal((await a.api("/api/policy", { method: "PUT", json: { joinPolicy: "open" } })).status, 200);
-  t.equal((await a.api("/api/members", { method: "POST", admin: false, json: { handle: "rosa", displayName: "Rosa", password: "rosa-password-123" } })).status, 201);
-  const vote = await apiJson(a, "/api/votes", { question: "Open a second bakery?", options: ["yes", "no"], subject: { kind: "question" } });
+  t.equal(
+    (
+      await a.api("/api/members", {
+        method: "POST",
+        admin: false,
+        json: { handle: "rosa", displayName: "Rosa", password: "rosa-password-123" },
+      })
+    ).status,
+    201,
+  );
+  const vote = await apiJson(a, "/api/votes", {
+    question: "Open a second bakery?",
+    options: ["yes", "no"],
+    subject: { kind: "question" },
+  });
 
   await t.test("an admin creates an offer through the form and sees it on the public page", async (t) => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
@@ -72,12 +99,20 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
     await form.getByRole("button", { name: "Publish offer" }).click();
     await page.waitForURL(/done=offerCreated/);
     t.match(await page.getByRole("status").textContent(), /offer is published/);
-    t.match(await page.locator("#offers + table").textContent(), /Potatoes.*250 kg/s, "the offer is listed on the dashboard");
+    t.match(
+      await page.locator("#offers + table").textContent(),
+      /Potatoes.*250 kg/s,
+      "the offer is listed on the dashboard",
+    );
     await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
 
     await page.goto(`${a.origin}/actors/alpha`);
     const surplus = page.locator("section", { has: page.locator("#surplus") });
-    t.match(await surplus.textContent(), /Potatoes.*250 kg.*Early harvest <b>not bold<\/b>/s, "the public page shows it, markup as text");
+    t.match(
+      await surplus.textContent(),
+      /Potatoes.*250 kg.*Early harvest <b>not bold<\/b>/s,
+      "the public page shows it, markup as text",
+    );
     t.equal(await surplus.locator("b").count(), 0, "the note's markup is not rendered");
     await page.screenshot({ path: join(ARTIFACTS, "public-page.png"), fullPage: true });
     await context.close();
@@ -143,7 +178,11 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
     t.equal(await svg.locator("g.legend").count(), 1, "with a legend");
     await page.screenshot({ path: join(ARTIFACTS, "map.png"), fullPage: true });
     await page.goto(`${a.origin}/map/table`);
-    t.match(await page.locator("table").nth(1).textContent(), /Alpha Cooperative.*Beta Commune/s, "the table view lists the leg");
+    t.match(
+      await page.locator("table").nth(1).textContent(),
+      /Alpha Cooperative.*Beta Commune/s,
+      "the table view lists the leg",
+    );
     await context.close();
   });
 
@@ -151,7 +190,8 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
   for (const name of ["dashboard.png", "map.png"]) {
     const target = join(DOCS, `web-${name}`);
     t.ok(existsSync(join(ARTIFACTS, name)), `screenshot ${name} saved in test-artifacts/`);
-    if (!existsSync(target) || process.env.TENDRIL_UPDATE_SCREENSHOTS === "1") copyFileSync(join(ARTIFACTS, name), target);
+    if (!existsSync(target) || process.env.TENDRIL_UPDATE_SCREENSHOTS === "1")
+      copyFileSync(join(ARTIFACTS, name), target);
   }
 });
 
