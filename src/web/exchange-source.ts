@@ -10,7 +10,7 @@ import { listExchanges, viewOf } from "../exchange/store.js";
 import { listFollowing } from "../network/follows.js";
 import { DRIVER_PREFIX, listDrivers } from "../transport/drivers.js";
 import { findDeparture } from "../transport/store.js";
-import type { ExchangeAgreementView, ExchangeProposalView, ExchangeView, PlanningRoundView } from "./exchange-view.js";
+import type { ExchangeAgreementView, ExchangeLegView, ExchangeProposalView, ExchangeView, PlanningRoundView } from "./exchange-view.js";
 
 const IN_FLIGHT = new Set(["agreed", "in_transit", "delivered"]);
 /** How far along a running round is, by stage (its steps take very different times; this is a rough guide). */
@@ -49,17 +49,10 @@ export function exchangesFromStore(db: Db, self: string, feature?: ExchangeFeatu
             to: row.receiver,
             fromName: names.community(row.supplier),
             toName: names.community(row.receiver),
-            legs: state.legs
-              .map((l) => ({ ...l, driver: l.driver ?? p.legs.find((x) => x.id === l.id)?.driver ?? null }))
-              .map((l) => ({
-                from: l.from,
-                to: l.to,
-                driver: l.driver,
-                fromName: names.community(l.from),
-                toName: names.community(l.to),
-                driverName: l.driver ? names.driver(l.driver) : null,
-                departsAt: departsAt(db, l),
-              })),
+            // Before the agreement, the driver the plan chose for each leg.
+            legs: state.legs.map((l) =>
+              legView(names, { ...l, driver: l.driver ?? p.legs.find((x) => x.id === l.id)?.driver ?? null }, departsAt(db, l)),
+            ),
             verify: check.status,
             verifyDetail: check.detail,
             deadline: Date.parse(p.deadline),
@@ -97,13 +90,7 @@ export function exchangesFromStore(db: Db, self: string, feature?: ExchangeFeatu
             waitingFor: waiting ? names.community(waiting) : null,
             // Only the driver who took the leg counts here: the plan's suggestion is no promise.
             legs: state.legs.map((l) => ({
-              from: l.from,
-              to: l.to,
-              driver: l.driver,
-              fromName: names.community(l.from),
-              toName: names.community(l.to),
-              driverName: l.driver ? names.driver(l.driver) : null,
-              departsAt: l.departure ? departsAt(db, l) : null,
+              ...legView(names, l, l.departure ? departsAt(db, l) : null),
               attempts: l.attempts,
               unserved: l.unserved,
             })),
@@ -190,6 +177,23 @@ function answeredWaiting(state: ExchangeState, row: Pick<ExchangeRow, "supplier"
 }
 
 /** When a leg leaves: its driver's chosen departure, else the departure the planner used (the leg id is `<departure>#leg-N`). */
+/** A leg as the dashboard shows it: its ends and driver, by name where this node knows them. */
+function legView(
+  names: ReturnType<typeof namesOf>,
+  l: { from: string; to: string; driver: string | null },
+  at: number | null,
+): ExchangeLegView {
+  return {
+    from: l.from,
+    to: l.to,
+    driver: l.driver,
+    fromName: names.community(l.from),
+    toName: names.community(l.to),
+    driverName: l.driver ? names.driver(l.driver) : null,
+    departsAt: at,
+  };
+}
+
 function departsAt(db: Db, leg: { id: string; departure: string | null }): number | null {
   const uri = leg.departure || leg.id.replace(/#leg-\d+$/, "");
   return findDeparture(db, uri)?.departsAt ?? null;
