@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import t from "tap";
 import { launchChromium, requireChromium } from "../helpers/browser.js";
-import { eventually, type NodeProcess, startNode } from "../helpers/node-process.js";
+import { eventually } from "../helpers/node-process.js";
+import { createdJson, publishViaEmilia, startAlphaBeta } from "../helpers/two-communities.js";
 
 // Two real nodes and a browser on a 2-core machine that may be running other tests too: allow up to 10 minutes.
 t.setTimeout(600_000);
@@ -18,51 +19,21 @@ const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 t.test("an admin starts a round and accepts its proposal on the dashboard", async (t) => {
   requireChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
-  const [a, b] = await Promise.all([
-    startNode(t, {
-      handle: "alpha",
-      name: "Alpha Cooperative",
-      args: ["--location", "45.46,9.19", "--location-name", "Milano"],
-    }),
-    startNode(t, {
-      handle: "beta",
-      name: "Beta Commune",
-      args: ["--location", "44.49,11.34", "--location-name", "Bologna"],
-    }),
-  ]);
+  const [a, b] = await startAlphaBeta(t);
   const browser = await launchChromium(t);
 
   // Alpha has potatoes and a driver going to Beta; Beta needs potatoes; Alpha follows Beta to see the need.
-  const driver = await apiJson(a, "/api/drivers", {
-    name: "Dana",
-    contact: "dana@example.org",
-    vehicles: [{ name: "van", capacityKg: 800, capacityM3: 8, refrigerated: false }],
-  });
-  const departsAt = new Date(Date.now() + 86_400_000);
-  departsAt.setUTCHours(7, 30, 0, 0);
-  const route = await a.api("/api/driver/routes", {
-    method: "POST",
-    admin: false,
-    headers: { authorization: `Bearer ${driver.token}` },
-    json: {
-      name: "Via Emilia",
-      stops: [a.actorUrl, b.actorUrl],
-      legs: [{ distanceKm: 215, durationMinutes: 150 }],
-      capacityKg: 800,
-      capacityM3: 8,
-      departures: [{ at: departsAt.toISOString() }],
-    },
-  });
+  const { route } = await publishViaEmilia(a, b);
   t.equal(route.status, 201, "the driver's route is published");
   const place = { lat: 45, lon: 9, name: "depot" };
-  await apiJson(a, "/api/offers", {
+  await createdJson(a, "/api/offers", {
     resource: "potatoes",
     quantity: 60,
     availableFrom: future(0),
     availableUntil: future(10),
     pickup: place,
   });
-  await apiJson(b, "/api/needs", {
+  await createdJson(b, "/api/needs", {
     resource: "potatoes",
     quantity: 60,
     priority: "essential",
@@ -143,9 +114,3 @@ t.test("an admin starts a round and accepts its proposal on the dashboard", asyn
   );
   await context.close();
 });
-
-async function apiJson(node: NodeProcess, path: string, json: unknown) {
-  const r = await node.api(path, { method: "POST", json });
-  if (r.status !== 201) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r.json();
-}

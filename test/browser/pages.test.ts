@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import t from "tap";
 import { launchChromium, requireChromium } from "../helpers/browser.js";
-import { type NodeProcess, startNode } from "../helpers/node-process.js";
+import { createdJson, publishViaEmilia, startAlphaBeta } from "../helpers/two-communities.js";
 
 // Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
 t.setTimeout(600_000);
@@ -18,43 +18,13 @@ const DOCS = join(ROOT, "docs");
 t.test("admins, drivers and members use the pages in Chromium", async (t) => {
   requireChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
-  const [a, b] = await Promise.all([
-    startNode(t, {
-      handle: "alpha",
-      name: "Alpha Cooperative",
-      args: ["--location", "45.46,9.19", "--location-name", "Milano"],
-    }),
-    startNode(t, {
-      handle: "beta",
-      name: "Beta Commune",
-      args: ["--location", "44.49,11.34", "--location-name", "Bologna"],
-    }),
-  ]);
+  const [a, b] = await startAlphaBeta(t);
   const browser = await launchChromium(t);
 
   // Set-up through the API: a driver on A with a route A → B, a haul A → B, a member and a vote.
-  const driver = await apiJson(a, "/api/drivers", {
-    name: "Dana",
-    contact: "dana@example.org",
-    vehicles: [{ name: "van", capacityKg: 800, capacityM3: 8, refrigerated: false }],
-  });
-  const departsAt = new Date(Date.now() + 86_400_000);
-  departsAt.setUTCHours(7, 30, 0, 0);
-  const route = await a.api("/api/driver/routes", {
-    method: "POST",
-    admin: false,
-    headers: { authorization: `Bearer ${driver.token}` },
-    json: {
-      name: "Via Emilia",
-      stops: [a.actorUrl, b.actorUrl],
-      legs: [{ distanceKm: 215, durationMinutes: 150 }],
-      capacityKg: 800,
-      capacityM3: 8,
-      departures: [{ at: departsAt.toISOString() }],
-    },
-  });
+  const { driver, route } = await publishViaEmilia(a, b);
   t.equal(route.status, 201, "the driver's route is published");
-  const haul = await apiJson(a, "/api/hauls", {
+  const haul = await createdJson(a, "/api/hauls", {
     resource: "potatoes",
     quantity: 300,
     unit: "kg",
@@ -77,7 +47,7 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
     ).status,
     201,
   );
-  const vote = await apiJson(a, "/api/votes", {
+  const vote = await createdJson(a, "/api/votes", {
     question: "Open a second bakery?",
     options: ["yes", "no"],
     subject: { kind: "question" },
@@ -194,9 +164,3 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
       copyFileSync(join(ARTIFACTS, name), target);
   }
 });
-
-async function apiJson(node: NodeProcess, path: string, json: unknown) {
-  const r = await node.api(path, { method: "POST", json });
-  if (r.status !== 201) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r.json();
-}
