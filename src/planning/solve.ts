@@ -7,6 +7,7 @@
  */
 import { decomposeBlock, type RawFlow } from "./decompose.js";
 import { getHighs } from "./highs.js";
+import { leastHaulingBlock } from "./block-hauling.js";
 import { fairLevels } from "./fairflow.js";
 import { fillLevels, leastHauling } from "./leximin.js";
 import type { Highs } from "highs";
@@ -27,7 +28,7 @@ interface BlockResult {
 
 export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan> {
   const highs = await getHighs();
-  const st = stats ?? { lpSolves: 0, maxFlows: 0, groups: 0, merges: 0 };
+  const st = stats ?? { lpSolves: 0, maxFlows: 0, minCostFlows: 0, groups: 0, merges: 0 };
   const net = indexProblem(problem);
   const blocks = buildBlocks(net);
   const results: BlockResult[] = new Array(blocks.length);
@@ -61,7 +62,8 @@ export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan>
 }
 
 /**
- * One group: a lone block gets its levels from max-flows; a merged group first
+ * One group: a lone block gets its levels from max-flows and its least
+ * hauling from the network simplex (the LP only if that fails); a merged group first
  * tries the levels its blocks reached apart (if they fit together they are
  * optimal) and falls back to progressive filling on the shared-capacity LP.
  */
@@ -73,8 +75,12 @@ function solveGroup(
   st: SolveStats,
 ): BlockResult[] {
   let levels: Float64Array | undefined;
-  if (blocks.length === 1) levels = fairLevels(net, blocks[0]!, st);
-  else if (apart.every((l) => l !== undefined)) levels = concat(apart as Float64Array[]);
+  if (blocks.length === 1) {
+    levels = fairLevels(net, blocks[0]!, st);
+    st.minCostFlows = (st.minCostFlows ?? 0) + 1;
+    const flows = leastHaulingBlock(net, blocks[0]!, levels);
+    if (flows) return [{ ...flows, levels }];
+  } else if (apart.every((l) => l !== undefined)) levels = concat(apart as Float64Array[]);
   let colValue = levels && withLp(highs, net, blocks, (lp) => leastHauling(highs, lp, net, levels!, st));
   if (!colValue) {
     // A fresh model: the failed attempt above left its bounds and objective changed.

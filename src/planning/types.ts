@@ -1,6 +1,6 @@
 /** The planner's data shapes: the contract in docs/planning.md, as types. */
 
-export const PLANNER_VERSION = "tendril-planner/1.1.0";
+export const PLANNER_VERSION = "tendril-planner/1.2.0";
 
 export const PRIORITIES = ["essential", "important", "ordinary"] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -88,6 +88,8 @@ export interface Violation {
 export interface SolveStats {
   lpSolves: number;
   maxFlows: number;
+  /** Network-simplex least-hauling solves of lone blocks. */
+  minCostFlows?: number;
   groups: number;
   merges: number;
 }

@@ -40,13 +40,13 @@ t.test("the dashboard lists what waits for our answer and what is agreed, from t
       partiesJson: "[]",
     });
     const all = [{ kind: "proposed", proposal: proposal(supplier, receiver, quantity) }, ...events];
-    all.forEach((e, i) =>
+    all.forEach((e, i) => {
       addEvent(db, uri, other, {
         ...e,
         id: `${uri}#e${i}`,
         at: new Date(Date.now() - 1000 + i).toISOString(),
-      } as ExchangeEvent),
-    );
+      } as ExchangeEvent);
+    });
   };
   add("https://b.example/exchanges/waiting", other, self, 40, []);
   add("https://b.example/exchanges/answered", other, self, 10, [
