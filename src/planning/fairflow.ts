@@ -48,7 +48,12 @@ export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Ar
   const frozen = new Uint8Array(block.needs.length);
   let saved = g.flow.slice();
 
+  // The flow in g is the max-flow at this level for the active needs (NaN: not one).
+  let flowAt = Number.NaN;
   const tryLevel = (active: number[], lam: number) => {
+    // Deterministic: the same saved flow and caps give the same max-flow, so it is not redone.
+    if (lam === flowAt) return;
+    flowAt = lam;
     g.flow.set(saved);
     for (const k of active) g.cap[sinkArc[k]!] = lam * q[k]!;
     stats.maxFlows++;
@@ -95,10 +100,12 @@ export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Ar
           frozen[k] = 1;
         }
         saved = g.flow.slice();
+        flowAt = Number.NaN;
         break;
       }
       tryLevel(active, lam);
       saved = g.flow.slice();
+      flowAt = Number.NaN;
       const side = g.reachable(S, T);
       let blocked = active.filter((k) => !side[tail(g, sinkArc[k]!)]);
       // Exact arithmetic always blocks someone at the top level; this stops loops on noise.
