@@ -65,32 +65,46 @@ export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Ar
     return missing;
   };
 
-  for (let p = 0; p < 3; p++) {
+  let p = 0;
+  /** The highest common level of the active needs of class p that this cut lets through. */
+  const cutBound = (side: Uint8Array) => {
+    let cut = 0;
+    let fixedBeyond = 0;
+    let qBeyond = 0;
+    for (let e = 0; e < sinkArc[0]!; e += 2) if (side[tail(g, e)] && !side[head(g, e)]) cut += g.cap[e]!;
+    sinkArc.forEach((e, k) => {
+      if (side[tail(g, e)]) return;
+      if (frozen[k] || net.needs[block.needs[k]!]!.p !== p) fixedBeyond += g.cap[e]!;
+      else qBeyond += q[k]!;
+    });
+    return qBeyond > 0 ? (cut - fixedBeyond) / qBeyond : Number.POSITIVE_INFINITY;
+  };
+
+  for (p = 0; p < 3; p++) {
     let active: number[] = [];
     block.needs.forEach((n, k) => {
       if (net.needs[n]!.p === p) active.push(k);
     });
     let lamLo = 0;
+    // Source sides of this class's recent minimum cuts: each still bounds the
+    // next level, so the best of them starts Newton closer than 1 (and is
+    // often the level itself, which then takes a single max-flow).
+    const cuts: Uint8Array[] = [];
     while (active.length > 0) {
-      let lam = 1;
       let qActive = 0;
       for (const k of active) qActive += q[k]!;
+      let lam = 1;
+      for (const side of cuts) lam = Math.min(lam, cutBound(side));
+      lam = Math.max(lam, lamLo);
       for (let iter = 0; iter < 100; iter++) {
         tryLevel(active, lam);
         if (shortfall() <= 1e-10 * (qActive * lam + 1) || lam <= lamLo) break;
         // Newton step: the minimum cut bounds the level that can be met.
         const side = g.reachable(S, T);
-        let cut = 0;
-        let fixedBeyond = 0;
-        let qBeyond = 0;
-        for (let e = 0; e < sinkArc[0]!; e += 2) if (side[tail(g, e)] && !side[head(g, e)]) cut += g.cap[e]!;
-        sinkArc.forEach((e, k) => {
-          if (side[tail(g, e)]) return;
-          if (frozen[k] || net.needs[block.needs[k]!]!.p !== p) fixedBeyond += g.cap[e]!;
-          else qBeyond += q[k]!;
-        });
-        const next = qBeyond > 0 ? (cut - fixedBeyond) / qBeyond : lamLo;
-        lam = Math.max(lamLo, Math.min(next, lam * (1 - 1e-15)));
+        if (cuts.length === MAX_CUTS) cuts.shift();
+        cuts.push(side);
+        const bound = cutBound(side);
+        lam = bound === Number.POSITIVE_INFINITY ? lamLo : Math.max(lamLo, Math.min(bound, lam * (1 - 1e-15)));
       }
       if (lam < 1e-6) lam = 0;
       if (lam >= 1 - 1e-9) {
@@ -121,6 +135,9 @@ export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Ar
   }
   return levels;
 }
+
+/** How many recent cuts are kept to start the next level's search from. */
+const MAX_CUTS = 8;
 
 const tail = (g: FlowNetwork, e: number) => g.headOf(e ^ 1);
 const head = (g: FlowNetwork, e: number) => g.headOf(e);
