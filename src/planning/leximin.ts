@@ -107,6 +107,11 @@ function probeEach(highs: Highs, lp: GroupLp, net: Net, active: number[], t: num
 /**
  * Least kg·km with every ratio at its level; the column values, or nothing if
  * these levels cannot be met together (levels from a relaxation can fail).
+ * Every loosening is tried warm first (a warm start that calls the model
+ * infeasible is usually fixed by the next loosening, while a cold solve costs
+ * thousands of iterations); cold only at the last one. `guess`: the levels
+ * are only a guess (the blocks' levels apart) that often fails, so no cold
+ * solve at all: a wrong "cannot" only costs the filling that follows.
  */
 export function leastHauling(
   highs: Highs,
@@ -114,6 +119,7 @@ export function leastHauling(
   net: Net,
   levels: Float64Array,
   stats: SolveStats,
+  guess = false,
 ): Float64Array | undefined {
   const { model, needs, needCol, numCols, tCol } = lp;
   // A new objective: dual simplex (the default) is the faster one here.
@@ -124,7 +130,8 @@ export function leastHauling(
   // Pinned exactly first, so delivered amounts come out as the levels
   // themselves; loosened by a hair both ways only if that is infeasible.
   const indices = Int32Array.from(needCol);
-  for (const factor of [0, 1, 10, 100]) {
+  const factors = guess ? [0, 100] : [0, 1, 10, 100];
+  for (const factor of factors) {
     const lo = new Float64Array(needs.length);
     const hi = new Float64Array(needs.length);
     for (let k = 0; k < needs.length; k++) {
@@ -134,7 +141,7 @@ export function leastHauling(
       hi[k] = q * Math.min(1, l * (1 + factor * RELAX_REL) + factor * RELAX_ABS);
     }
     model.changeColsBounds({ kind: "set", indices }, lo, hi);
-    if (tryRun(highs, lp, stats)) return model.getSolution().colValue;
+    if (tryRun(highs, lp, stats, !guess && factor === factors.at(-1))) return model.getSolution().colValue;
   }
   return undefined;
 }

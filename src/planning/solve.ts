@@ -81,7 +81,8 @@ function solveGroup(
     const flows = leastHaulingBlock(net, blocks[0]!, levels);
     if (flows) return [{ ...flows, levels }];
   } else if (apart.every((l) => l !== undefined)) levels = concat(apart as Float64Array[]);
-  let colValue = levels && withLp(highs, net, blocks, (lp) => leastHauling(highs, lp, net, levels!, st));
+  let colValue =
+    levels && withLp(highs, net, blocks, (lp) => leastHauling(highs, lp, net, levels!, st, blocks.length > 1));
   if (!colValue) {
     // A fresh model: the failed attempt above left its bounds and objective changed.
     [levels, colValue] = withLp(highs, net, blocks, (lp) => {
