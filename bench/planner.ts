@@ -3,12 +3,15 @@
  * solved in a child process so that its peak memory is its own and a case
  * that runs past the time limit can be stopped.
  *
- *   npm run bench -- planner [--sizes 50x5,200x20] [--capacity binding|loose|both] [--limit 120]
+ *   npm run bench -- planner [--sizes 50x5,200x20] [--capacity binding|loose|both] [--limit 120] [--threads N]
+ *
+ * --threads: threads the planner may use (SolveOptions.threads; default every core).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { solve, type SolveStats, validateProblem } from "../src/planning/index.js";
+import { availableParallelism } from "node:os";
+import { PLANNER_VERSION, solve, type SolveStats, validateProblem } from "../src/planning/index.js";
 import { type Capacity, generateProblem } from "./generate.js";
 
 const ALL_SIZES = [50, 200, 1000, 5000].flatMap((n) => [5, 20, 50].map((r) => `${n}x${r}`));
@@ -26,6 +29,8 @@ interface CaseResult {
   peakRssMB?: number;
   lpSolves?: number;
   maxFlows?: number;
+  minCostFlows?: number;
+  threadedGroups?: number;
   groups?: number;
   merges?: number;
   error?: string;
@@ -36,7 +41,12 @@ export async function main(args: string[]): Promise<number> {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  if (opt("child") !== undefined) return child(opt("child")!, opt("capacity") as Capacity);
+  const threads = Number(opt("threads") ?? availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1) {
+    process.stderr.write(`--threads must be a whole number of at least 1, not ${opt("threads")}\n`);
+    return 2;
+  }
+  if (opt("child") !== undefined) return child(opt("child")!, opt("capacity") as Capacity, threads);
   const sizes = (opt("sizes") ?? ALL_SIZES.join(",")).split(",");
   const capArg = opt("capacity") ?? "both";
   const capacities: Capacity[] = capArg === "both" ? ["binding", "loose"] : [capArg as Capacity];
@@ -49,7 +59,7 @@ export async function main(args: string[]): Promise<number> {
       const base = { case: size, capacity, communities: n, resources: r };
       const run = spawnSync(
         process.execPath,
-        ["--import", "tsx", script, "planner", "--child", size, "--capacity", capacity],
+        ["--import", "tsx", script, "planner", "--child", size, "--capacity", capacity, "--threads", String(threads)],
         {
           encoding: "utf8",
           timeout: limit * 1000,
@@ -72,20 +82,20 @@ export async function main(args: string[]): Promise<number> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     `${dir}planner.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, limitSeconds: limit, results }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, plannerVersion: PLANNER_VERSION, threads, limitSeconds: limit, results }, null, 2)}\n`,
   );
   return 0;
 }
 
 /** One case, in its own process: generate, validate, solve; print the numbers as JSON. */
-async function child(size: string, capacity: Capacity): Promise<number> {
+async function child(size: string, capacity: Capacity, threads: number): Promise<number> {
   const [n, r] = size.split("x").map(Number) as [number, number];
   const problem = generateProblem(n, r, capacity);
   const t0 = performance.now();
   const checked = validateProblem(problem);
   if (!checked.ok) throw new Error("generated problem is invalid");
-  const stats: SolveStats = { lpSolves: 0, maxFlows: 0, groups: 0, merges: 0 };
-  await solve(checked.problem, stats);
+  const stats: SolveStats = { lpSolves: 0, maxFlows: 0, minCostFlows: 0, groups: 0, merges: 0, threadedGroups: 0 };
+  await solve(checked.problem, stats, { threads });
   const wallSeconds = (performance.now() - t0) / 1000;
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(
@@ -96,16 +106,16 @@ async function child(size: string, capacity: Capacity): Promise<number> {
 
 function line(r: CaseResult): string {
   if (r.status !== "ok") return `${r.capacity} ${r.case}: ${r.status}${r.error ? ` ${r.error}` : ""}`;
-  return `${r.capacity} ${r.case}: ${r.wallSeconds!.toFixed(2)} s, ${Math.round(r.peakRssMB!)} MB, ${r.lpSolves} LPs, ${r.maxFlows} max-flows, ${r.merges} merges`;
+  return `${r.capacity} ${r.case}: ${r.wallSeconds!.toFixed(2)} s, ${Math.round(r.peakRssMB!)} MB, ${r.lpSolves} LPs, ${r.maxFlows} max-flows, ${r.minCostFlows} min-cost flows, ${r.merges} merges, ${r.threadedGroups} groups in threads`;
 }
 
 function table(results: CaseResult[], limit: number): string {
   const head =
-    "| capacity | communities × resources | legs | offers | needs | wall time (s) | peak RSS (MB) | LP solves | max-flows | merged groups |";
+    "| capacity | communities × resources | legs | offers | needs | wall time (s) | peak RSS (MB) | LP solves | max-flows | min-cost flows | merged groups | groups in threads |";
   const rows = results.map((r) =>
     r.status === "ok"
-      ? `| ${r.capacity} | ${r.communities} × ${r.resources} | ${r.legs} | ${r.offers} | ${r.needs} | ${r.wallSeconds!.toFixed(2)} | ${Math.round(r.peakRssMB!)} | ${r.lpSolves} | ${r.maxFlows} | ${r.merges} |`
-      : `| ${r.capacity} | ${r.communities} × ${r.resources} | | | | ${r.status === "timeout" ? `> ${limit} (stopped)` : "failed"} | | | | |`,
+      ? `| ${r.capacity} | ${r.communities} × ${r.resources} | ${r.legs} | ${r.offers} | ${r.needs} | ${r.wallSeconds!.toFixed(2)} | ${Math.round(r.peakRssMB!)} | ${r.lpSolves} | ${r.maxFlows} | ${r.minCostFlows} | ${r.merges} | ${r.threadedGroups} |`
+      : `| ${r.capacity} | ${r.communities} × ${r.resources} | | | | ${r.status === "timeout" ? `> ${limit} (stopped)` : "failed"} | | | | | | |`,
   );
-  return [head, "|---|---|---|---|---|---|---|---|---|---|", ...rows].join("\n");
+  return [head, "|---|---|---|---|---|---|---|---|---|---|---|---|", ...rows].join("\n");
 }

@@ -1,6 +1,6 @@
 /** Public API of the network planner. See docs/planning.md for the contract. */
 export { canonicalJson, roundNumber } from "./canonical.js";
-export { solve } from "./solve.js";
+export { type SolveOptions, solve } from "./solve.js";
 export { formatValidationErrors, validateProblem } from "./validate.js";
 export { checkFeasibility, verifyPlan } from "./verify.js";
 export {

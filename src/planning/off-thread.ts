@@ -9,6 +9,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Plan, Problem } from "./types.js";
+import { workerEntry } from "./worker-entry.js";
 
 const IDLE_MS = 60_000;
 
@@ -44,7 +45,7 @@ export async function stopPlannerThread(): Promise<void> {
 }
 
 function start(): Worker {
-  const w = new Worker(...workerEntry());
+  const w = new Worker(...workerEntry("solve-worker"));
   w.on("message", (m: { id: number; plan?: Plan; error?: string }) => {
     const p = pending.get(m.id);
     if (!p) return;
@@ -77,16 +78,4 @@ async function stopIdle(w: Worker): Promise<void> {
   if (worker !== w || pending.size > 0) return;
   worker = null;
   await w.terminate();
-}
-
-/**
- * The worker's source sits beside this file: `.js` once compiled, `.ts` when
- * run through tsx. tsx's loader is registered in the main thread only, so a
- * `.ts` worker first registers it again, then imports the entry.
- */
-function workerEntry(): [string | URL, { eval?: boolean }] {
-  if (!import.meta.url.endsWith(".ts")) return [new URL("./solve-worker.js", import.meta.url), {}];
-  const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const entry = JSON.stringify(new URL("./solve-worker.ts", import.meta.url).href);
-  return [`import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true }];
 }

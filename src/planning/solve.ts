@@ -6,12 +6,9 @@
  * of the whole problem, so once the union is feasible it is optimal as well.
  */
 import { decomposeBlock, type RawFlow } from "./decompose.js";
+import { type BlockResult, solveGroup } from "./group.js";
+import { type GroupJob, GroupPool } from "./group-pool.js";
 import { getHighs } from "./highs.js";
-import { leastHaulingBlock } from "./block-hauling.js";
-import { fairLevels } from "./fairflow.js";
-import { fillLevels, leastHauling } from "./leximin.js";
-import type { Highs } from "highs";
-import { buildGroupLp, type GroupLp } from "./model.js";
 import { type Block, buildBlocks, indexProblem, type Net } from "./network.js";
 import { assemblePlan } from "./assemble.js";
 import type { Plan, Problem, SolveStats } from "./types.js";
@@ -19,14 +16,19 @@ import type { Plan, Problem, SolveStats } from "./types.js";
 /** Leg load above capacity by more than this share means blocks must share it. */
 const OVERLOAD_REL = 1e-7;
 
-interface BlockResult {
-  levels: Float64Array;
-  arcFlow: Float64Array;
-  supplied: Float64Array;
-  delivered: Float64Array;
+export interface SolveOptions {
+  /**
+   * Threads to solve independent groups on (default 1: the caller's thread
+   * only). Used only where the work pays for starting them: two or more
+   * merged groups, or lone blocks with PARALLEL_MIN_ARCS legs between them.
+   */
+  readonly threads?: number;
 }
 
-export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan> {
+/** Below this many block legs in one pass, lone blocks are solved faster than threads start. */
+const PARALLEL_MIN_ARCS = 200_000;
+
+export async function solve(problem: Problem, stats?: SolveStats, options: SolveOptions = {}): Promise<Plan> {
   const highs = await getHighs();
   const st = stats ?? { lpSolves: 0, maxFlows: 0, minCostFlows: 0, groups: 0, merges: 0 };
   const net = indexProblem(problem);
@@ -34,24 +36,33 @@ export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan>
   const results: BlockResult[] = new Array(blocks.length);
   let groups = blocks.map((_, i) => [i]);
   let pending = groups;
-  while (pending.length > 0) {
-    for (const g of pending) {
-      st.groups++;
-      const solved = solveGroup(
-        highs,
-        net,
-        g.map((b) => blocks[b]!),
-        g.map((b) => results[b]?.levels),
-        st,
-      );
-      g.forEach((b, i) => {
-        results[b] = solved[i]!;
+  let pool: GroupPool | undefined;
+  try {
+    while (pending.length > 0) {
+      const jobs: GroupJob[] = pending.map((g) => ({
+        blocks: g.map((b) => blocks[b]!),
+        apart: g.map((b) => results[b]?.levels),
+      }));
+      st.groups += jobs.length;
+      const threads = Math.min(options.threads ?? 1, jobs.length);
+      let solved: BlockResult[][];
+      if (threads > 1 && worthThreads(jobs)) {
+        pool ??= new GroupPool(threads, net);
+        solved = await pool.solveAll(jobs, st);
+        st.threadedGroups = (st.threadedGroups ?? 0) + jobs.length;
+      } else solved = jobs.map((j) => solveGroup(highs, net, j.blocks, j.apart, st));
+      pending.forEach((g, gi) => {
+        g.forEach((b, i) => {
+          results[b] = solved[gi]![i]!;
+        });
       });
+      const merged = mergeOverloaded(net, blocks, results, groups);
+      st.merges += merged.merged.length;
+      groups = merged.groups;
+      pending = merged.merged;
     }
-    const merged = mergeOverloaded(net, blocks, results, groups);
-    st.merges += merged.merged.length;
-    groups = merged.groups;
-    pending = merged.merged;
+  } finally {
+    await pool?.close();
   }
   const flows: RawFlow[] = [];
   blocks.forEach((b, i) => {
@@ -61,71 +72,9 @@ export async function solve(problem: Problem, stats?: SolveStats): Promise<Plan>
   return assemblePlan(net, flows);
 }
 
-/**
- * One group: a lone block gets its levels from max-flows and its least
- * hauling from the network simplex (the LP only if that fails); a merged group first
- * tries the levels its blocks reached apart (if they fit together they are
- * optimal) and falls back to progressive filling on the shared-capacity LP.
- */
-function solveGroup(
-  highs: Highs,
-  net: Net,
-  blocks: Block[],
-  apart: (Float64Array | undefined)[],
-  st: SolveStats,
-): BlockResult[] {
-  let levels: Float64Array | undefined;
-  if (blocks.length === 1) {
-    levels = fairLevels(net, blocks[0]!, st);
-    st.minCostFlows = (st.minCostFlows ?? 0) + 1;
-    const flows = leastHaulingBlock(net, blocks[0]!, levels);
-    if (flows) return [{ ...flows, levels }];
-  } else if (apart.every((l) => l !== undefined)) levels = concat(apart as Float64Array[]);
-  let colValue =
-    levels && withLp(highs, net, blocks, (lp) => leastHauling(highs, lp, net, levels!, st, blocks.length > 1));
-  if (!colValue) {
-    // A fresh model: the failed attempt above left its bounds and objective changed.
-    [levels, colValue] = withLp(highs, net, blocks, (lp) => {
-      const filled = fillLevels(highs, lp, net, st);
-      return [filled, leastHauling(highs, lp, net, filled, st)] as const;
-    });
-    if (!colValue) throw new Error("planner: the levels found cannot be met together");
-  }
-  const out: BlockResult[] = [];
-  let col = 0;
-  let need = 0;
-  for (const b of blocks) {
-    const off = col + b.arcs.length;
-    const nOff = off + b.offers.length;
-    out.push({
-      arcFlow: colValue.slice(col, off),
-      supplied: colValue.slice(off, nOff),
-      delivered: colValue.slice(nOff, nOff + b.needs.length),
-      levels: levels!.slice(need, need + b.needs.length),
-    });
-    col = nOff + b.needs.length;
-    need += b.needs.length;
-  }
-  return out;
-}
-
-function withLp<T>(highs: Highs, net: Net, blocks: Block[], use: (lp: GroupLp) => T): T {
-  const lp = buildGroupLp(highs, net, blocks);
-  try {
-    return use(lp);
-  } finally {
-    lp.model.dispose();
-  }
-}
-
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+function worthThreads(jobs: readonly GroupJob[]): boolean {
+  if (jobs.filter((j) => j.blocks.length > 1).length >= 2) return true;
+  return jobs.reduce((s, j) => s + j.blocks.reduce((a, b) => a + b.arcs.length, 0), 0) >= PARALLEL_MIN_ARCS;
 }
 
 /** Unites the groups whose blocks together overload some leg; returns all groups and the new ones. */

@@ -90,6 +90,8 @@ export interface SolveStats {
   maxFlows: number;
   /** Network-simplex least-hauling solves of lone blocks. */
   minCostFlows?: number;
+  /** Groups solved in worker threads (SolveOptions.threads). */
+  threadedGroups?: number;
   groups: number;
   merges: number;
 }

@@ -3,7 +3,7 @@
  * and optimality against the planner's own recomputation. Numbers are compared
  * with the contract's relative tolerance of 1e-6.
  */
-import { solve } from "./solve.js";
+import { type SolveOptions, solve } from "./solve.js";
 import type { Plan, Problem, Violation } from "./types.js";
 
 export const TOLERANCE = 1e-6;
@@ -105,10 +105,10 @@ export function checkFeasibility(problem: Problem, input: unknown): Violation[] 
 }
 
 /** Feasibility plus optimality: ratios as the planner's own, hauling no more than its optimum. */
-export async function verifyPlan(problem: Problem, plan: Plan | unknown): Promise<Violation[]> {
+export async function verifyPlan(problem: Problem, plan: Plan | unknown, options?: SolveOptions): Promise<Violation[]> {
   const out = checkFeasibility(problem, plan);
   if (out.some((v) => v.rule.endsWith("shape"))) return out;
-  const ref = await solve(problem);
+  const ref = await solve(problem, undefined, options);
   const expected = new Map(ref.needs.map((n) => [n.need, n.ratio]));
   const given = plan as Plan;
   given.needs.forEach((n, i) => {

@@ -80,3 +80,14 @@ t.test("usage and file errors exit 2", async (t) => {
   t.equal(notJson.code, 2);
   t.match(notJson.stderr, /not JSON/);
 });
+
+t.test("--threads takes a whole number of threads and gives the same plan", async (t) => {
+  const one = plan(["--in", fixture, "--threads", "1"]);
+  t.equal(one.code, 0, one.stderr);
+  t.equal(one.stdout, readFileSync(join(dir, "plan.json"), "utf8"));
+  for (const bad of ["0", "1.5", "lots", "65"]) {
+    const r = plan(["--in", fixture, "--threads", bad]);
+    t.equal(r.code, 2, `--threads ${bad}`);
+    t.match(r.stderr, /--threads must be a whole number from 1 to 64/);
+  }
+});
