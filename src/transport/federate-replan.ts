@@ -16,7 +16,15 @@ import { driversOf } from "./federate-chain.js";
 import { releaseIfCarriedHere } from "./haul-rows.js";
 import { decideReplan, liveSegments, NO_WAY, REPLANNED, type ReplanDecision } from "./replan.js";
 import { haulRowOf, prepareHaulOffer } from "./request-haul.js";
-import { chainWindow, graphInput, haulsInChain, insertHaul, refusalsOf, updateHaul } from "./store.js";
+import {
+  chainWindow,
+  graphInput,
+  haulsInChain,
+  insertHaul,
+  openChainsRequestedBy,
+  refusalsOf,
+  updateHaul,
+} from "./store.js";
 
 type Ctx = Context<NodeServices>;
 
@@ -30,10 +38,10 @@ function driversOfRow(h: HaulRow | undefined): Party[] {
 }
 
 /**
- * After a refusal was committed: the refusal stands whatever happens here,
- * so a failed re-plan is logged, not thrown (an inbox retry would find the
- * refusal already processed; an HTTP caller's decline did succeed). The next
- * refusal on the chain tries again.
+ * After a refusal (or a withdrawn departure) was committed: it stands
+ * whatever happens here, so a failed re-plan is logged, not thrown (an inbox
+ * retry would find the activity already processed; an HTTP caller's decline
+ * did succeed). The next refusal or withdrawal on the chain tries again.
  */
 export async function replanAfterRefusal(ctx: Ctx, chainUri: string): Promise<void> {
   try {
@@ -42,6 +50,17 @@ export async function replanAfterRefusal(ctx: Ctx, chainUri: string): Promise<vo
   } catch (err) {
     ctx.data.log.error({ err, chain: chainUri }, "haul chain re-plan failed");
   }
+}
+
+/**
+ * After a route or one of its departures was withdrawn (here or by another
+ * node's driver): every chain we asked for that still waits for drivers is
+ * checked, since the route may have been a segment's accepted departure or
+ * one of its candidates. Chains with nothing stuck are left as they are.
+ */
+export async function replanAfterWithdrawal(ctx: Ctx): Promise<void> {
+  const self = ctx.getActorUri(ctx.data.config.handle).href;
+  for (const chain of openChainsRequestedBy(ctx.data.db, self)) await replanAfterRefusal(ctx, chain);
 }
 
 /** Re-plans the chain if one of its segments has nobody left; returns what was done. */

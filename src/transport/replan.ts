@@ -89,6 +89,23 @@ export function noCandidateLeft(s: SegmentRow, refused: ReadonlySet<string>, gra
   return s.status === "open" && waysLeft(s, refused, graph).length === 0;
 }
 
+/**
+ * True when the segment was accepted on a departure that is no longer there
+ * (withdrawn, or its route withdrawn): its driver cannot carry it on that one.
+ */
+export function departureGone(s: SegmentRow, graph: Graph): boolean {
+  if (s.status !== "accepted" || !s.departureUri) return false;
+  const d = graph.departures.find((x) => x.uri === s.departureUri);
+  if (!d || d.cancelled) return true;
+  const r = graph.routes.find((x) => x.uri === d.routeUri);
+  return !r || r.withdrawn;
+}
+
+/** A segment that needs a new way: open with nobody left, or accepted on a departure that is gone. */
+function isStuck(s: SegmentRow, refused: ReadonlySet<string>, graph: Graph): boolean {
+  return noCandidateLeft(s, refused, graph) || departureGone(s, graph);
+}
+
 export type ReplanDecision =
   | { readonly kind: "none" }
   | {
@@ -106,7 +123,7 @@ export type ReplanDecision =
       readonly from: string;
       readonly to: string;
     }
-  /** No way left: these open segments get flag "no_way" (those already flagged are not repeated). */
+  /** No way left: these open (or stranded accepted) segments get flag "no_way" (those already flagged are not repeated). */
   | { readonly kind: "no_way"; readonly stuck: string; readonly flag: readonly string[] };
 
 /** Where a segment's goods leave from and arrive, as far as the route graph says (its departure, else its earliest/latest candidate). */
@@ -138,7 +155,8 @@ function timesOf(
 
 /**
  * What to do with a chain: nothing while every open segment has a
- * candidate; else, for the first segment nobody can carry, (1) replace it
+ * candidate and every accepted one its departure; else, for the first
+ * segment nobody can carry (see isStuck), (1) replace it
  * alone between its neighbours, keeping the others; else (2) re-plan from
  * where the goods are — the end of the last segment on the move, or the
  * origin when none is — to the destination, superseding every later segment
@@ -156,7 +174,7 @@ export function decideReplan(
   const none = new Set<string>();
   const refusedOf = (s: SegmentRow) => refusals.get(s.uri) ?? none;
   const live = liveSegments(rows);
-  const k = live.findIndex((s) => noCandidateLeft(s, refusedOf(s), graph));
+  const k = live.findIndex((s) => isStuck(s, refusedOf(s), graph));
   if (k < 0) return { kind: "none" };
   const stuck = live[k]!;
   // Drivers who refused this stretch, now or in an earlier version of it (superseded), are not asked again.
@@ -228,6 +246,6 @@ export function decideReplan(
   return {
     kind: "no_way",
     stuck: stuck.uri,
-    flag: live.filter((s) => s.status === "open" && s.flag !== NO_WAY).map((s) => s.uri),
+    flag: live.filter((s) => (s.status === "open" || departureGone(s, graph)) && s.flag !== NO_WAY).map((s) => s.uri),
   };
 }

@@ -7,6 +7,7 @@ import { lookupActor } from "../network/follow-actor.js";
 import { initialLegs } from "./capacity.js";
 import { driverIdentifier } from "./drivers.js";
 import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity, routeGraphGrew } from "./federate.js";
+import { replanAfterWithdrawal } from "./federate-replan.js";
 import { departureUri } from "./roll-forward.js";
 import type { LegInfo } from "./route-graph.js";
 import { checkSpec, type DepartureSpec, expandAll } from "./schedule.js";
@@ -126,7 +127,10 @@ function ownRoute(deps: HttpDeps, driver: DriverRow, id: string) {
   return row;
 }
 
-/** Withdraws a route: flags the haul requests on it and tells the communities (Delete), in one transaction. */
+/**
+ * Withdraws a route: flags the haul requests on it and tells the communities
+ * (Delete), in one transaction; then re-plans chains this node asked for.
+ */
 export async function withdrawDriverRoute(
   deps: HttpDeps,
   driver: DriverRow,
@@ -145,13 +149,14 @@ export async function withdrawDriverRoute(
     for (const h of affected) updateHaul(db, h.id, { flag: "route_withdrawn" });
     emit(del);
   });
+  await replanAfterWithdrawal(deps.context());
   return { route: { ...snapshot, status: "withdrawn" }, flaggedHauls: affected.map((h) => h.uri) };
 }
 
 /**
  * Withdraws one departure (`stamp` is the last segment of its URI, e.g.
  * 20261201T063000Z): flags the haul requests on it and re-publishes the route
- * without it (Update), in one transaction.
+ * without it (Update), in one transaction; then re-plans chains this node asked for.
  */
 export async function withdrawDriverDeparture(
   deps: HttpDeps,
@@ -182,6 +187,7 @@ export async function withdrawDriverDeparture(
     for (const h of affected) updateHaul(db, h.id, { flag: "departure_withdrawn" });
     emit(update);
   });
+  await replanAfterWithdrawal(deps.context());
   return { route: after, flaggedHauls: affected.map((h) => h.uri) };
 }
 

@@ -258,6 +258,23 @@ export function haulsOnRoute(db: Db, routeUri: string): HaulRow[] {
   return db.select().from(haulsTable).where(and(isNotNull(haulsTable.departureUri), inArray(haulsTable.departureUri, deps))).all();
 }
 
+/** Chains this requester asked for that still have a segment waiting for or promised a driver. */
+export function openChainsRequestedBy(db: Db, requesterUri: string): string[] {
+  return db
+    .selectDistinct({ chainUri: haulsTable.chainUri })
+    .from(haulsTable)
+    .where(
+      and(
+        eq(haulsTable.requesterUri, requesterUri),
+        isNotNull(haulsTable.chainUri),
+        inArray(haulsTable.status, ["open", "accepted"]),
+      ),
+    )
+    .orderBy(asc(haulsTable.chainUri))
+    .all()
+    .map((r) => r.chainUri!);
+}
+
 /** A driver's decline or withdrawal of one of our requests; a replay changes nothing. Returns true when new. */
 export function recordRefusal(db: Db, haulUri: string, driverUri: string, kind: "decline" | "withdraw"): boolean {
   return db.insert(haulRefusalsTable).values({ haulUri, driverUri, kind }).onConflictDoNothing().run().changes > 0;

@@ -1,6 +1,6 @@
 import t from "tap";
 import { initialLegs } from "../../src/transport/capacity.js";
-import { decideReplan, noCandidateLeft, type SegmentRow } from "../../src/transport/replan.js";
+import { decideReplan, departureGone, noCandidateLeft, type SegmentRow } from "../../src/transport/replan.js";
 import type { KnownDeparture, KnownRoute } from "../../src/transport/route-graph.js";
 
 const H = 3_600_000;
@@ -122,4 +122,51 @@ t.test("drivers who refused an earlier version of the same stretch are not asked
     ["drv-u", "drv-s"],
     "neither Y nor V is asked again: via D instead",
   );
+});
+
+t.test("an accepted segment whose departure or route was withdrawn is stuck and replaced", async (t) => {
+  const rows = [
+    seg(0, "O", "B", ["drv-x"], { status: "picked_up", driverUri: "drv-x", departureUri: "x/1" }),
+    seg(1, "B", "C", ["drv-y", "drv-v"], { status: "accepted", driverUri: "drv-y", departureUri: "y/1" }),
+  ];
+  t.equal(departureGone(rows[1]!, graph), false, "the departure is still there");
+  t.same(decideReplan(rows, new Map(), graph, window), { kind: "none" }, "nothing to do while it is");
+  const cancelled = { routes, departures: departures.map((d) => (d.uri === "y/1" ? { ...d, cancelled: true } : d)) };
+  const withdrawn = { routes: routes.map((r) => (r.uri === "y" ? { ...r, withdrawn: true } : r)), departures };
+  const dropped = { routes, departures: departures.filter((d) => d.uri !== "y/1") };
+  for (const [why, g] of [
+    ["departure withdrawn", cancelled],
+    ["route withdrawn", withdrawn],
+    ["departure no longer published", dropped],
+  ] as const) {
+    t.equal(departureGone(rows[1]!, g), true, why);
+    const d = decideReplan(rows, new Map(), g, window);
+    t.equal(d.kind, "replace", why);
+    if (d.kind !== "replace") continue;
+    t.same(d.supersede, ["h1"], `${why}: the stranded segment is superseded`);
+    t.same(
+      d.chain.segments.map((s) => s.driver),
+      ["drv-v"],
+      `${why}: another driver's departure takes it`,
+    );
+  }
+  t.equal(departureGone({ ...rows[1]!, status: "picked_up" }, cancelled), false, "goods on board are not re-planned");
+});
+
+t.test("a stranded accepted segment with no other way is flagged no_way once", async (t) => {
+  // Only the withdrawn route went from O: nothing else leaves there.
+  const bare = {
+    routes: routes.filter((r) => r.uri !== "x"),
+    departures: departures.filter((d) => d.routeUri !== "x"),
+  };
+  const rows = [
+    seg(0, "O", "C", ["drv-x"], { status: "accepted", driverUri: "drv-x", departureUri: "x/1", chainLength: 1 }),
+  ];
+  const d = decideReplan(rows, new Map(), bare, window);
+  t.same(d, { kind: "no_way", stuck: "h0", flag: ["h0"] });
+  t.same(decideReplan([{ ...rows[0]!, flag: "no_way" }], new Map(), bare, window), {
+    kind: "no_way",
+    stuck: "h0",
+    flag: [],
+  });
 });

@@ -1,7 +1,8 @@
+import { Delete } from "@fedify/vocab";
 import t from "tap";
 import { outboxTable } from "../../src/db/schema/federation.js";
 import { haulRefusalsTable, haulsTable } from "../../src/db/schema/transport.js";
-import { onHaulEvent, onHaulOffer } from "../../src/federation/inbox/transport.js";
+import { onHaulEvent, onHaulOffer, onRouteDelete } from "../../src/federation/inbox/transport.js";
 import { toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/haul.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import { checkPickup } from "../../src/transport/hand-over.js";
@@ -112,7 +113,11 @@ t.test(
     );
     const sent = outbox(db).slice(before);
     t.equal(sent.length, 3, "a cancel of the old segment, an Offer of the new one, segment 1 again");
-    t.match(sent[0]!.text, /\\"type\\":\\"cancel\\",.*\\"replanned\\":true/, "a cancel saying the segment was re-planned");
+    t.match(
+      sent[0]!.text,
+      /\\"type\\":\\"cancel\\",.*\\"replanned\\":true/,
+      "a cancel saying the segment was re-planned",
+    );
     t.same(sent[0]!.to, [driver("y")]);
     t.match(sent[1]!.text, /Offer/);
     t.same(sent[1]!.to.sort(), [driver("x"), driver("z")].sort(), "to its driver and the previous segment's driver");
@@ -299,4 +304,117 @@ t.test("our own driver withdrawing through the driver API re-plans the segment t
     await node.app.inject({ url: "/api/driver/hauls", headers: { authorization: asYana.authorization } })
   ).json();
   t.same(mine.open, [], "the superseded segment is no longer offered to her");
+});
+
+t.test("a remote driver's route withdrawn after accepting a segment: the segment is re-planned", async (t) => {
+  const { node, db, chain } = await setUp(t);
+  const ctx = node.federation.createContext(new URL(node.services.config.origin), node.services);
+  const seg2 = chain.segments[1].uri as string;
+  const accept = toHaulEventCreate(
+    { type: "accept", haul: seg2, departure: "http://127.0.0.1:3/routes/y/departures/1" },
+    new URL("http://127.0.0.1:3/activities/a1"),
+    new URL("http://127.0.0.1:3/activities/a1/note"),
+    new URL(driver("y")),
+    [self],
+  );
+  t.equal(await onHaulEvent(ctx as never, accept, (await accept.getObject()) as never), true);
+  t.equal(findHaulByUri(db, seg2)!.status, "accepted", "y accepted segment 2");
+  route(db, "z", [b, c], at(5));
+  t.equal(db.select().from(haulsTable).all().length, 2, "a new route alone re-plans nothing: segment 2 is taken");
+  const before = outbox(db).length;
+  const del = new Delete({
+    id: new URL("http://127.0.0.1:3/activities/del-y"),
+    actor: new URL(driver("y")),
+    object: new URL("http://127.0.0.1:3/routes/y"),
+  });
+  t.equal(await onRouteDelete(ctx as never, del), true);
+  const rows = db.select().from(haulsTable).all();
+  t.same(
+    rows.map((r) => [r.chainIndex, r.status, r.flag]),
+    [
+      [0, "open", null],
+      [1, "cancelled", "replanned"],
+      [1, "open", null],
+    ],
+    "the stranded segment is superseded by a new one",
+  );
+  t.same(
+    JSON.parse(rows[2]!.driversJson).map((d: any) => d.id),
+    [driver("z")],
+    "asked of the remaining route's driver",
+  );
+  const sent = outbox(db).slice(before);
+  t.match(sent[0]!.text, /\\"type\\":\\"cancel\\",.*\\"replanned\\":true/, "y hears the segment was re-planned");
+  t.same(sent[0]!.to, [driver("y")]);
+  t.ok(
+    sent.some((s: any) => s.text.includes('"Offer"') && s.to.includes(driver("z"))),
+    "z is offered the new segment",
+  );
+  const count = outbox(db).length;
+  t.equal(await onRouteDelete(ctx as never, del), true);
+  t.equal(outbox(db).length, count, "a replayed Delete re-plans nothing");
+});
+
+t.test("our own driver withdrawing the departure she accepted on re-plans the segment", async (t) => {
+  const node = await buildTestApp(t);
+  const { db, config } = node.services;
+  const headers = { ...node.auth, "content-type": "application/json" };
+  const yana = (
+    await node.app.inject({
+      method: "POST",
+      url: "/api/drivers",
+      headers,
+      payload: JSON.stringify({ name: "Yana", contact: "y", vehicles: [] }),
+    })
+  ).json() as { id: string; token: string };
+  const asYana = { authorization: `Bearer ${yana.token}`, "content-type": "application/json" };
+  const yanaUri = `${config.origin}/actors/driver-${yana.id}`;
+  route(db, "x", [self, b], at(0));
+  const stamp = "20990101T090000Z";
+  const routeId = "3f2b8c1e-0000-4000-8000-000000000001";
+  const yDeparture = `${config.origin}/routes/${routeId}/departures/${stamp}`;
+  saveRoute(db, {
+    uri: `${config.origin}/routes/${routeId}`,
+    driverId: yana.id,
+    driverUri: yanaUri,
+    driverInbox: `${yanaUri}/inbox`,
+    name: "y",
+    stops: [stop(b), stop(c)],
+    legs: [{ distanceKm: 100, durationMinutes: 90 }],
+    schedule: [],
+    refrigerated: false,
+    status: "active",
+    departures: [{ uri: yDeparture, departsAt: at(3), cancelled: false, legs: initialLegs(1, 100, 10) }],
+  });
+  const made = await node.app.inject({ method: "POST", url: "/api/hauls", headers, payload: JSON.stringify(request) });
+  t.equal(made.statusCode, 201);
+  const seg2 = db.select().from(haulsTable).all()[1]!;
+  const accept = await node.app.inject({
+    method: "POST",
+    url: `/api/driver/hauls/${seg2.id}/accept`,
+    headers: asYana,
+    payload: JSON.stringify({ departure: yDeparture }),
+  });
+  t.equal(accept.statusCode, 200, "Yana accepts segment 2");
+  route(db, "z", [b, c], at(6));
+  const cancel = await node.app.inject({
+    method: "DELETE",
+    url: `/api/driver/routes/${routeId}/departures/${stamp}`,
+    headers: { authorization: asYana.authorization },
+  });
+  t.equal(cancel.statusCode, 200, cancel.body);
+  t.same(cancel.json().flaggedHauls, [seg2.uri], "her haul on it is flagged");
+  const rows = db.select().from(haulsTable).all();
+  t.same(
+    rows.map((r) => [r.chainIndex, r.status, r.flag]),
+    [
+      [0, "open", null],
+      [1, "cancelled", "replanned"],
+      [1, "open", null],
+    ],
+  );
+  t.same(
+    JSON.parse(rows[2]!.driversJson).map((d: any) => d.id),
+    [driver("z")],
+  );
 });

@@ -7,11 +7,12 @@ import {
   publishCapacity,
   routeGraphGrew,
 } from "../../transport/federate.js";
-import { replanAfterRefusal } from "../../transport/federate-replan.js";
+import { replanAfterRefusal, replanAfterWithdrawal } from "../../transport/federate-replan.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
 import {
+  departuresOf,
   findHaulByUri,
   findRoute,
   haulsOnRoute,
@@ -56,11 +57,13 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
     legs: d.legs,
   }));
   const live = new Set(departures.map((d) => d.uri));
+  let departureLost = false;
   const stored = inTransaction(ctx.data.sqlite, () => {
     if (!markProcessed(db, { id: activity.id!.href, actor: activity.actorId!.href, type: "RouteUpdate" })) return false;
     const before = findRoute(db, routeUri);
     if (before?.status === "withdrawn") return false;
     const onIt = haulsOnRoute(db, routeUri);
+    departureLost = departuresOf(db, routeUri).some((d) => !d.cancelled && !live.has(d.uri));
     saveRoute(db, {
       uri: routeUri,
       driverId: null,
@@ -82,22 +85,26 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
   await followRoutePeers(ctx, payload.stops);
   // A replay stored nothing, so it asks nobody anything.
   if (stored) await routeGraphGrew(ctx);
+  // A departure withdrawn may strand a segment of a chain we asked for.
+  if (stored && departureLost) await replanAfterWithdrawal(ctx);
   return true;
 }
 
-/** Delete of a route by its driver: withdrawn from the graph; hauls on it are flagged. */
+/** Delete of a route by its driver: withdrawn from the graph; hauls on it are flagged, chains we asked for re-planned. */
 export async function onRouteDelete(ctx: Ctx, del: Delete): Promise<boolean> {
   const { db } = ctx.data;
   const uri = del.objectId?.href;
   const route = uri ? findRoute(db, uri) : undefined;
   if (!route || del.id === null || del.actorId === null) return false;
   if (route.driverUri !== del.actorId.href || route.driverId !== null) return true;
-  inTransaction(ctx.data.sqlite, () => {
-    if (!markProcessed(db, { id: del.id!.href, actor: del.actorId!.href, type: "RouteDelete" })) return;
+  const fresh = inTransaction(ctx.data.sqlite, () => {
+    if (!markProcessed(db, { id: del.id!.href, actor: del.actorId!.href, type: "RouteDelete" })) return false;
     withdrawRoute(db, route.uri);
     for (const h of haulsOnRoute(db, route.uri))
       if (h.status !== "received" && h.status !== "cancelled") updateHaul(db, h.id, { flag: "route_withdrawn" });
+    return true;
   });
+  if (fresh) await replanAfterWithdrawal(ctx);
   return true;
 }
 
@@ -121,7 +128,9 @@ export async function onHaulOffer(ctx: Ctx, offer: Offer): Promise<void> {
     if (known) {
       // Re-sent by its requester after a re-plan: new parties (the new next segment's drivers) to address.
       if (known.requesterUri === offer.actorId!.href)
-        updateHaul(db, known.id, { partiesJson: JSON.stringify(mergeParties(JSON.parse(known.partiesJson), p.parties)) });
+        updateHaul(db, known.id, {
+          partiesJson: JSON.stringify(mergeParties(JSON.parse(known.partiesJson), p.parties)),
+        });
       return;
     }
     const st = p.state;
