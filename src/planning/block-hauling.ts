@@ -5,7 +5,7 @@
  * simplex. Same model as the block's LP (see model.ts), without the solver.
  */
 import { minCostFlow } from "./netsimplex.js";
-import type { Block, Net } from "./network.js";
+import { type Block, localIndex, type Net } from "./network.js";
 
 export interface BlockFlows {
   readonly arcFlow: Float64Array;
@@ -19,10 +19,7 @@ const UNROUTED_REL = 1e-9;
 /** The block's flows at these levels, or nothing if they cannot be routed (the caller falls back to the LP). */
 export function leastHaulingBlock(net: Net, block: Block, levels: Float64Array): BlockFlows | undefined {
   const w = net.resources[block.r]!.w;
-  const local = new Map<number, number>();
-  block.communities.forEach((c, i) => {
-    local.set(c, i);
-  });
+  const local = localIndex(block);
   const nV = block.communities.length;
   const source = nV;
   const nArcs = block.arcs.length + block.offers.length;

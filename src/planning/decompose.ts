@@ -5,7 +5,7 @@
  * left, stopping at the first community with an unmet need. Every choice is
  * by index, so the same arc flows always give the same paths.
  */
-import type { Block, Net } from "./network.js";
+import { type Block, localIndex, type Net } from "./network.js";
 
 export interface RawFlow {
   readonly offer: number;
@@ -25,10 +25,7 @@ export function decomposeBlock(
   for (const o of block.offers) scale = Math.max(scale, net.offers[o]!.q);
   const eps = 1e-9 * scale;
   const flow = Float64Array.from(arcFlow, (f) => (f > eps ? f : 0));
-  const local = new Map<number, number>();
-  block.communities.forEach((c, i) => {
-    local.set(c, i);
-  });
+  const local = localIndex(block);
   const nV = block.communities.length;
   // Outgoing arcs per local community, in ascending leg order (block.arcs is sorted).
   const outStart = new Int32Array(nV + 1);

@@ -7,15 +7,12 @@
  * LP route, a few orders of magnitude faster on large blocks.
  */
 import { FlowNetwork } from "./maxflow.js";
-import type { Block, Net } from "./network.js";
+import { type Block, localIndex, type Net } from "./network.js";
 import type { SolveStats } from "./types.js";
 
 export function fairLevels(net: Net, block: Block, stats: SolveStats): Float64Array {
   const w = net.resources[block.r]!.w;
-  const local = new Map<number, number>();
-  block.communities.forEach((c, i) => {
-    local.set(c, i);
-  });
+  const local = localIndex(block);
   const nV = block.communities.length;
   const S = nV;
   const T = nV + 1;

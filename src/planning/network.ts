@@ -50,6 +50,11 @@ export interface Block {
   readonly needs: Int32Array;
 }
 
+/** Each community of the block by its position in the block (the block's own node numbers). */
+export function localIndex(block: Block): Map<number, number> {
+  return new Map(Array.from(block.communities, (c, i) => [c, i] as const));
+}
+
 export const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function indexProblem(p: Problem): Net {

@@ -215,7 +215,31 @@ t.test("the new driver's node learns how far the kept segment got, so the hand-o
   t.equal(checkPickup(mine, copy, 40).ok, false, "not more than was delivered");
 });
 
-t.test("our own driver withdrawing through the driver API re-plans the segment the same way", async (t) => {
+/** Segment 2 superseded by a new open segment asked of z's driver; segment 1 as it was. */
+function expectSegment2ReplacedByZ(t: any, db: any) {
+  const rows = db.select().from(haulsTable).all();
+  t.same(
+    rows.map((r: any) => [r.chainIndex, r.status, r.flag]),
+    [
+      [0, "open", null],
+      [1, "cancelled", "replanned"],
+      [1, "open", null],
+    ],
+    "segment 2 is superseded by a new one",
+  );
+  t.same(
+    JSON.parse(rows[2]!.driversJson).map((d: any) => d.id),
+    [driver("z")],
+    "the new segment is asked of z's driver",
+  );
+}
+
+/**
+ * One node with our own driver Yana on route B → C (route id `routeId`,
+ * departure `stamp`) and a remote route A → B: a chain of two segments is
+ * requested and Yana accepts segment 2.
+ */
+async function yanaOnSegment2(t: any, routeId: string, stamp: string) {
   const node = await buildTestApp(t);
   const { db, config } = node.services;
   const headers = { ...node.auth, "content-type": "application/json" };
@@ -230,9 +254,9 @@ t.test("our own driver withdrawing through the driver API re-plans the segment t
   const asYana = { authorization: `Bearer ${yana.token}`, "content-type": "application/json" };
   const yanaUri = `${config.origin}/actors/driver-${yana.id}`;
   route(db, "x", [self, b], at(0));
-  const yDeparture = `${config.origin}/routes/y/departures/1`;
+  const yDeparture = `${config.origin}/routes/${routeId}/departures/${stamp}`;
   saveRoute(db, {
-    uri: `${config.origin}/routes/y`,
+    uri: `${config.origin}/routes/${routeId}`,
     driverId: yana.id,
     driverUri: yanaUri,
     driverInbox: `${yanaUri}/inbox`,
@@ -254,6 +278,11 @@ t.test("our own driver withdrawing through the driver API re-plans the segment t
     payload: JSON.stringify({ departure: yDeparture }),
   });
   t.equal(accept.statusCode, 200, "Yana accepts segment 2");
+  return { node, db, seg2, asYana, yanaUri };
+}
+
+t.test("our own driver withdrawing through the driver API re-plans the segment the same way", async (t) => {
+  const { node, db, seg2, asYana, yanaUri } = await yanaOnSegment2(t, "y", "1");
   route(db, "z", [b, c], at(6));
   const before = outbox(db).length;
   const withdraw = await node.app.inject({
@@ -271,19 +300,7 @@ t.test("our own driver withdrawing through the driver API re-plans the segment t
     [[yanaUri, "withdraw"]],
     "her withdrawal is recorded",
   );
-  const rows = db.select().from(haulsTable).all();
-  t.same(
-    rows.map((r) => [r.chainIndex, r.status, r.flag]),
-    [
-      [0, "open", null],
-      [1, "cancelled", "replanned"],
-      [1, "open", null],
-    ],
-  );
-  t.same(
-    JSON.parse(rows[2]!.driversJson).map((d: any) => d.id),
-    [driver("z")],
-  );
+  expectSegment2ReplacedByZ(t, db);
   const sent = outbox(db).slice(before);
   t.same(
     sent.map((s: { text: string }) =>
@@ -328,21 +345,7 @@ t.test("a remote driver's route withdrawn after accepting a segment: the segment
     object: new URL("http://127.0.0.1:3/routes/y"),
   });
   t.equal(await onRouteDelete(ctx as never, del), true);
-  const rows = db.select().from(haulsTable).all();
-  t.same(
-    rows.map((r) => [r.chainIndex, r.status, r.flag]),
-    [
-      [0, "open", null],
-      [1, "cancelled", "replanned"],
-      [1, "open", null],
-    ],
-    "the stranded segment is superseded by a new one",
-  );
-  t.same(
-    JSON.parse(rows[2]!.driversJson).map((d: any) => d.id),
-    [driver("z")],
-    "asked of the remaining route's driver",
-  );
+  expectSegment2ReplacedByZ(t, db);
   const sent = outbox(db).slice(before);
   t.match(sent[0]!.text, /\\"type\\":\\"cancel\\",.*\\"replanned\\":true/, "y hears the segment was re-planned");
   t.same(sent[0]!.to, [driver("y")]);
@@ -356,46 +359,9 @@ t.test("a remote driver's route withdrawn after accepting a segment: the segment
 });
 
 t.test("our own driver withdrawing the departure she accepted on re-plans the segment", async (t) => {
-  const node = await buildTestApp(t);
-  const { db, config } = node.services;
-  const headers = { ...node.auth, "content-type": "application/json" };
-  const yana = (
-    await node.app.inject({
-      method: "POST",
-      url: "/api/drivers",
-      headers,
-      payload: JSON.stringify({ name: "Yana", contact: "y", vehicles: [] }),
-    })
-  ).json() as { id: string; token: string };
-  const asYana = { authorization: `Bearer ${yana.token}`, "content-type": "application/json" };
-  const yanaUri = `${config.origin}/actors/driver-${yana.id}`;
-  route(db, "x", [self, b], at(0));
   const stamp = "20990101T090000Z";
   const routeId = "3f2b8c1e-0000-4000-8000-000000000001";
-  const yDeparture = `${config.origin}/routes/${routeId}/departures/${stamp}`;
-  saveRoute(db, {
-    uri: `${config.origin}/routes/${routeId}`,
-    driverId: yana.id,
-    driverUri: yanaUri,
-    driverInbox: `${yanaUri}/inbox`,
-    name: "y",
-    stops: [stop(b), stop(c)],
-    legs: [{ distanceKm: 100, durationMinutes: 90 }],
-    schedule: [],
-    refrigerated: false,
-    status: "active",
-    departures: [{ uri: yDeparture, departsAt: at(3), cancelled: false, legs: initialLegs(1, 100, 10) }],
-  });
-  const made = await node.app.inject({ method: "POST", url: "/api/hauls", headers, payload: JSON.stringify(request) });
-  t.equal(made.statusCode, 201);
-  const seg2 = db.select().from(haulsTable).all()[1]!;
-  const accept = await node.app.inject({
-    method: "POST",
-    url: `/api/driver/hauls/${seg2.id}/accept`,
-    headers: asYana,
-    payload: JSON.stringify({ departure: yDeparture }),
-  });
-  t.equal(accept.statusCode, 200, "Yana accepts segment 2");
+  const { node, db, seg2, asYana } = await yanaOnSegment2(t, routeId, stamp);
   route(db, "z", [b, c], at(6));
   const cancel = await node.app.inject({
     method: "DELETE",
@@ -404,17 +370,5 @@ t.test("our own driver withdrawing the departure she accepted on re-plans the se
   });
   t.equal(cancel.statusCode, 200, cancel.body);
   t.same(cancel.json().flaggedHauls, [seg2.uri], "her haul on it is flagged");
-  const rows = db.select().from(haulsTable).all();
-  t.same(
-    rows.map((r) => [r.chainIndex, r.status, r.flag]),
-    [
-      [0, "open", null],
-      [1, "cancelled", "replanned"],
-      [1, "open", null],
-    ],
-  );
-  t.same(
-    JSON.parse(rows[2]!.driversJson).map((d: any) => d.id),
-    [driver("z")],
-  );
+  expectSegment2ReplacedByZ(t, db);
 });
