@@ -36,6 +36,11 @@ export function exchangeEventOfHaul(db: Db, step: HaulStep, at: string): { excha
         : { exchange: exchange.uri, event: { ...base, kind: "handedOver", stop: haul.toUri, quantity: event.quantity } };
     case "received":
       return haul.toUri === exchange.receiver ? { exchange: exchange.uri, event: { ...base, kind: "received", quantity: event.quantity } } : null;
+    case "cancel":
+      // The requester cancelled because the driver's departure was withdrawn: that driver no longer has the leg.
+      return leg && event.departureGone === true && haul.driverUri
+        ? { exchange: exchange.uri, event: { ...base, kind: "haulDeclined", leg: leg.id, driver: haul.driverUri, reason: "the driver's departure was withdrawn", haul: haul.uri } }
+        : null;
     default:
       return null;
   }

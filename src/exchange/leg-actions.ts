@@ -20,12 +20,14 @@ import { PLANNING_HORIZON_DAYS, prepareHaulEvent } from "../transport/federate.j
 import { fieldsOf, stateOf } from "../transport/haul-rows.js";
 import { applyHaulEvent } from "../transport/hauls.js";
 import { prepareHaulRequest } from "../transport/request-haul.js";
+import { haulStep } from "../transport/haul-actions.js";
+import { departureGone } from "../transport/replan.js";
 import { findHaulByUri, graphInput, insertHaul, listHauls, updateHaul } from "../transport/store.js";
 import { findWays } from "../transport/ways.js";
 import { type CandidateWay, type CurrentRequest, decideLeg, type LegRequests } from "./legs.js";
 import { prepareExchangeEvent, selfUri } from "./publish.js";
 import type { ExchangeEvent, ExchangeView, LegView } from "./state.js";
-import { addEvent, addLegRequest, eventsOf, legRequestsOf } from "./store.js";
+import { addEvent, addLegRequest, eventsOf, findExchange, legRequestsOf } from "./store.js";
 
 type Ctx = Context<NodeServices>;
 const DAY = 86_400_000;
@@ -58,6 +60,34 @@ export async function serveLegs(ctx: Ctx, row: ExchangeRow, view: ExchangeView, 
         end: terms.until,
       });
     if (decision.kind === "unserved") await markUnserved(ctx, row, leg, req.attempts, decision.reason, decision.lapse);
+  }
+}
+
+/**
+ * After departures left the route graph: every leg haul we asked for that was
+ * accepted on a departure now gone is cancelled, saying why, so every party
+ * sees that driver gone from the leg (haulDeclined) and the leg is asked of
+ * other drivers (serveLegs runs when the step settles). Goods already picked
+ * up are left alone; chain segments are re-planned by transport instead.
+ */
+export async function releaseStrandedLegs(ctx: Ctx): Promise<void> {
+  const { db, log, config } = ctx.data;
+  const me = selfUri(ctx);
+  const graph = graphInput(db);
+  const stranded = listHauls(db).filter(
+    (h) =>
+      h.requesterUri === me &&
+      h.chainUri === null &&
+      h.reason !== null &&
+      findExchange(db, h.reason) !== undefined &&
+      departureGone(h, graph),
+  );
+  for (const h of stranded) {
+    try {
+      await haulStep({ services: ctx.data, context: () => ctx }, h, { type: "cancel" }, config.handle, true);
+    } catch (err) {
+      log.warn({ err, haul: h.uri }, "could not release a leg whose departure was withdrawn");
+    }
   }
 }
 

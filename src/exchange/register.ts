@@ -3,12 +3,13 @@ import type { Community } from "../community/service.js";
 import type { App, HttpDeps } from "../http/types.js";
 import type { Context } from "@fedify/fedify";
 import type { NodeServices } from "../federation/context.js";
-import { onRouteGraphGrew } from "../transport/federate.js";
+import { onRouteGraphGrew, onRouteGraphShrank } from "../transport/federate.js";
 import { observeHauls } from "../transport/haul-observers.js";
 import { ExchangeActions } from "./actions.js";
 import { catchUp, ownEvents } from "./catch-up.js";
 import { selfUri } from "./publish.js";
 import { recordHaulStep } from "./haul-link.js";
+import { releaseStrandedLegs } from "./leg-actions.js";
 import { registerExchangeRoutes } from "./http.js";
 import { PlanChecks } from "./plan-checks.js";
 import { reconcile } from "./reconcile.js";
@@ -48,6 +49,7 @@ export function registerExchange(app: App, deps: HttpDeps, community: Community,
   const planChecks = new PlanChecks(services.db, services.config.origin, services.log);
   registerExchangeRoutes(app, deps, { actions, rounds });
   onRouteGraphGrew(legsOnNewDepartures);
+  onRouteGraphShrank(releaseStrandedLegs);
   app.addHook("onClose", async () => {
     await rounds.idle();
     await planChecks.settled();

@@ -11,7 +11,7 @@ import type { NodeServices } from "../federation/context.js";
 import type { Party } from "../federation/mappers/haul.js";
 import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import type { ChainOptions } from "./chains.js";
-import { prepareHaulEvent, publishCapacity } from "./federate.js";
+import { prepareHaulEvent, publishCapacity, routeGraphShrank } from "./federate.js";
 import { driversOf } from "./federate-chain.js";
 import { releaseIfCarriedHere } from "./haul-rows.js";
 import { decideReplan, liveSegments, NO_WAY, REPLANNED, type ReplanDecision } from "./replan.js";
@@ -61,6 +61,12 @@ export async function replanAfterRefusal(ctx: Ctx, chainUri: string): Promise<vo
 export async function replanAfterWithdrawal(ctx: Ctx): Promise<void> {
   const self = ctx.getActorUri(ctx.data.config.handle).href;
   for (const chain of openChainsRequestedBy(ctx.data.db, self)) await replanAfterRefusal(ctx, chain);
+}
+
+/** After the commit that withdrew a route or departures: our chains are re-planned, then other features hear of it. */
+export async function departuresWithdrawn(ctx: Ctx): Promise<void> {
+  await replanAfterWithdrawal(ctx);
+  await routeGraphShrank(ctx);
 }
 
 /** Re-plans the chain if one of its segments has nobody left; returns what was done. */

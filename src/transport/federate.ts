@@ -144,6 +144,22 @@ export async function routeGraphGrew(ctx: Ctx): Promise<void> {
   for (const l of graphListeners) await l(ctx).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
 }
 
+const shrinkListeners = new Set<GraphListener>();
+
+/**
+ * Other features (the exchange's legs) hear when departures left the route
+ * graph — a route or one departure withdrawn, here or by another node's
+ * driver — so that what was promised on them can be asked of someone else.
+ */
+export function onRouteGraphShrank(listener: GraphListener): void {
+  shrinkListeners.add(listener);
+}
+
+/** Called after the commit that withdrew a route or departures. */
+export async function routeGraphShrank(ctx: Ctx): Promise<void> {
+  for (const l of shrinkListeners) await l(ctx).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
+}
+
 /**
  * Keeps this node's recurring routes bookable: adds the departures that came
  * into the planning horizon since the route was published, and announces the

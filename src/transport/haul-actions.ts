@@ -11,6 +11,7 @@ import { checkPickup } from "./hand-over.js";
 import { haulStepRecorded, haulStepSettled } from "./haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "./haul-rows.js";
 import { applyHaulEvent, type HaulEvent } from "./hauls.js";
+import { DEPARTURE_WITHDRAWN } from "./replan.js";
 import {
   claimHaul,
   findDeparture,
@@ -181,18 +182,24 @@ function stopName(db: HttpDeps["services"]["db"]): (uri: string) => string {
   return (uri) => names.get(uri) ?? uri;
 }
 
-/** One step of a haul made here: state machine → local row (+ capacity) → activity to everyone concerned, in one transaction. */
+/**
+ * One step of a haul made here: state machine → local row (+ capacity) →
+ * activity to everyone concerned, in one transaction. `departureGone`: a
+ * requester's cancel because the accepted departure was withdrawn (said on
+ * the wire, and the row flagged).
+ */
 export async function haulStep(
   deps: Pick<HttpDeps, "services" | "context">,
   h: HaulRow,
   event: HaulEvent,
   sender: string,
+  departureGone = false,
 ): Promise<HaulRow> {
   const { services } = deps;
   const { db } = services;
   const next = applyHaulEvent(stateOf(h), event);
   if (!next.ok) throw HttpProblem.of("conflict", next.reason);
-  const payload: HaulEventPayload = { ...event, haul: h.uri };
+  const payload: HaulEventPayload = { ...event, haul: h.uri, ...(departureGone ? { departureGone: true as const } : {}) };
   const activity = await prepareHaulEvent(deps.context(), h, payload, sender);
   let released: string | null = null;
   let refused = false;
@@ -201,7 +208,7 @@ export async function haulStep(
   commitWithActivities(services, (emit) => {
     const current = findHaul(db, h.id);
     if (current?.status !== h.status) throw HttpProblem.of("conflict", "The haul changed meanwhile; try again.");
-    updateHaul(db, h.id, fieldsOf(next.state, event));
+    updateHaul(db, h.id, { ...fieldsOf(next.state, event), ...(departureGone ? { flag: DEPARTURE_WITHDRAWN } : {}) });
     released = releaseIfCarriedHere(db, h, event);
     if (requester && (event.type === "decline" || event.type === "withdraw")) refused = recordRefusal(db, h.uri, actor, event.type);
     emit(activity);

@@ -51,6 +51,8 @@ export interface Graph {
 
 export const REPLANNED = "replanned";
 export const NO_WAY = "no_way";
+/** A haul whose departure (the one it was accepted on) was withdrawn. */
+export const DEPARTURE_WITHDRAWN = "departure_withdrawn";
 
 /** Goods on the move or arrived: such a segment is never superseded. */
 const MOVING: readonly HaulStatus[] = ["picked_up", "handed_over", "delivered", "received"];

@@ -7,7 +7,8 @@ import { lookupActor } from "../network/follow-actor.js";
 import { initialLegs } from "./capacity.js";
 import { driverIdentifier } from "./drivers.js";
 import { followRoutePeers, PLANNING_HORIZON_DAYS, prepareRouteActivity, routeGraphGrew } from "./federate.js";
-import { replanAfterWithdrawal } from "./federate-replan.js";
+import { departuresWithdrawn } from "./federate-replan.js";
+import { DEPARTURE_WITHDRAWN } from "./replan.js";
 import { departureUri } from "./roll-forward.js";
 import type { LegInfo } from "./route-graph.js";
 import { checkSpec, type DepartureSpec, expandAll } from "./schedule.js";
@@ -149,7 +150,7 @@ export async function withdrawDriverRoute(
     for (const h of affected) updateHaul(db, h.id, { flag: "route_withdrawn" });
     emit(del);
   });
-  await replanAfterWithdrawal(deps.context());
+  await departuresWithdrawn(deps.context());
   return { route: { ...snapshot, status: "withdrawn" }, flaggedHauls: affected.map((h) => h.uri) };
 }
 
@@ -184,10 +185,10 @@ export async function withdrawDriverDeparture(
   const update = await prepareRouteActivity(deps.context(), "update", after, driverIdentifier(driver.id), parties);
   commitWithActivities(services, (emit) => {
     cancelDeparture(db, depUri);
-    for (const h of affected) updateHaul(db, h.id, { flag: "departure_withdrawn" });
+    for (const h of affected) updateHaul(db, h.id, { flag: DEPARTURE_WITHDRAWN });
     emit(update);
   });
-  await replanAfterWithdrawal(deps.context());
+  await departuresWithdrawn(deps.context());
   return { route: after, flaggedHauls: affected.map((h) => h.uri) };
 }
 

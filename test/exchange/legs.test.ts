@@ -1,12 +1,15 @@
+import { Delete } from "@fedify/vocab";
 import t from "tap";
 import { decideLeg, type LegRequests } from "../../src/exchange/legs.js";
 import { reconcile } from "../../src/exchange/reconcile.js";
 import { deriveExchange, type ExchangeEvent, type LegView } from "../../src/exchange/state.js";
-import { addEvent, insertExchange, viewOf } from "../../src/exchange/store.js";
+import { addEvent, eventsOf, insertExchange, viewOf } from "../../src/exchange/store.js";
+import { onHaulEvent, onRouteDelete } from "../../src/federation/inbox/transport.js";
+import { toHaulEventCreate } from "../../src/federation/mappers/haul.js";
 import { applyReceived } from "../../src/supply/view-store.js";
 import { rollRoutesForward, routeGraphGrew } from "../../src/transport/federate.js";
 import { listHauls, type RouteSnapshot, saveRoute, updateHaul } from "../../src/transport/store.js";
-import { buildTestApp } from "../helpers/test-app.js";
+import { addDriver, buildTestApp } from "../helpers/test-app.js";
 
 const DAY = 86_400_000;
 const S = "http://supplier.invalid/actors/s";
@@ -319,4 +322,105 @@ t.test("all asked drivers declined, then the window passes: the request is withd
     "reported once for this request",
   );
   t.match(unserved.legs[0], { attempts: 1, unserved: /every driver asked declined/ });
+});
+
+t.test("a driver's departure withdrawn after accepting a leg: the leg is asked of another driver", async (t) => {
+  const { db, sqlite, ctx, uri } = await agreed(t, "x9", { quantity: 40 });
+  const hauls = () => listHauls(db).filter((h) => h.reason === uri);
+  const leg = () => viewOf(db, uri, new Date()).legs[0]!;
+  const d1 = "http://driver1.invalid/actors/d1";
+  await reconcile(ctx, uri);
+  const route1 = routeOf("http://driver1.invalid/routes/a", d1, [Date.now() + DAY]);
+  saveRoute(db, route1);
+  await routeGraphGrew(ctx);
+  const first = hauls()[0]!;
+  t.ok(first, "the leg is asked of d1");
+  const accept = toHaulEventCreate(
+    { type: "accept", haul: first.uri, departure: route1.departures[0]!.uri },
+    new URL("http://driver1.invalid/activities/a1"),
+    new URL("http://driver1.invalid/activities/a1/note"),
+    new URL(d1),
+    [],
+  );
+  t.equal(await onHaulEvent(ctx as never, accept, (await accept.getObject()) as never), true);
+  t.match(leg(), { driver: d1 }, "d1 carries the leg");
+
+  const d2 = "http://driver2.invalid/actors/d2";
+  saveRoute(db, routeOf("http://driver2.invalid/routes/b", d2, [Date.now() + 2 * DAY]));
+  await routeGraphGrew(ctx);
+  t.equal(hauls().length, 1, "a leg with a driver is not asked of anyone else");
+
+  const del = new Delete({
+    id: new URL("http://driver1.invalid/activities/del-a"),
+    actor: new URL(d1),
+    object: new URL(route1.uri),
+  });
+  t.equal(await onRouteDelete(ctx as never, del), true);
+  const [old, fresh] = hauls();
+  t.match(old, { status: "cancelled", flag: "departure_withdrawn" }, "the stranded request is cancelled, saying why");
+  const cancelNote = sqlite
+    .prepare("SELECT activity_json AS json FROM outbox WHERE activity_json LIKE '%departureGone%'")
+    .all() as { json: string }[];
+  t.equal(cancelNote.length, 1, "its cancel tells every party the departure is gone");
+  t.ok(fresh, "the leg is asked for again");
+  t.same(
+    JSON.parse(fresh!.driversJson).map((d: { id: string }) => d.id),
+    [d2],
+    "of the other driver",
+  );
+  t.match(leg(), { driver: null, attempts: 2, unserved: null }, "the leg has no driver until someone accepts");
+  t.ok(
+    eventsOf(db, uri).some((e) => e.event.kind === "haulDeclined" && e.event.driver === d1),
+    "the exchange records that d1 no longer has the leg",
+  );
+
+  t.equal(await onRouteDelete(ctx as never, del), true);
+  t.equal(hauls().length, 2, "a replayed Delete changes nothing");
+});
+
+t.test("our own driver withdrawing the departure of a leg she accepted: the leg is asked again", async (t) => {
+  const { node, db, ctx, uri, config } = await agreed(t, "x10", { quantity: 40 });
+  const hauls = () => listHauls(db).filter((h) => h.reason === uri);
+  const yana = await addDriver(node, "Yana");
+  const asYana = yana.auth;
+  const routeId = "5a0c9e2d-0000-4000-8000-000000000010";
+  const departsAt = Math.floor((Date.now() + DAY) / 1000) * 1000;
+  const stamp = new Date(departsAt)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  const base = routeOf(`${config.origin}/routes/${routeId}`, yana.uri, [departsAt]);
+  // Departures of our own routes are named by their time (…/departures/20261201T063000Z).
+  const mine = {
+    ...base,
+    driverId: yana.id,
+    departures: [{ ...base.departures[0]!, uri: `${base.uri}/departures/${stamp}` }],
+  };
+  saveRoute(db, mine);
+  await reconcile(ctx, uri);
+  const first = hauls()[0]!;
+  t.ok(first, "the leg is asked of Yana");
+  const accepted = await node.app.inject({
+    method: "POST",
+    url: `/api/driver/hauls/${first.id}/accept`,
+    headers: { ...asYana, "content-type": "application/json" },
+    payload: JSON.stringify({ departure: mine.departures[0]!.uri }),
+  });
+  t.equal(accepted.statusCode, 200, accepted.body);
+  const d2 = "http://driver2.invalid/actors/d2";
+  saveRoute(db, routeOf("http://driver2.invalid/routes/b", d2, [Date.now() + 2 * DAY]));
+  const withdrawn = await node.app.inject({
+    method: "DELETE",
+    url: `/api/driver/routes/${routeId}/departures/${stamp}`,
+    headers: asYana,
+  });
+  t.equal(withdrawn.statusCode, 200, withdrawn.body);
+  const [old, fresh] = hauls();
+  t.match(old, { status: "cancelled", flag: "departure_withdrawn" });
+  t.same(
+    JSON.parse(fresh!.driversJson).map((d: { id: string }) => d.id),
+    [d2],
+    "the leg is asked of the other driver",
+  );
+  t.match(viewOf(db, uri, new Date()).legs[0], { driver: null, attempts: 2 });
 });

@@ -35,3 +35,21 @@ export async function buildTestApp(
   const token = node.bootstrapToken ?? "";
   return Object.assign(node, { token, auth: { authorization: `Bearer ${token}` } });
 }
+
+/** A driver of the test node's community, made through the API: id, token, actor URI and auth header. */
+export async function addDriver(node: TestNode, name: string) {
+  const res = await node.app.inject({
+    method: "POST",
+    url: "/api/drivers",
+    headers: { ...node.auth, "content-type": "application/json" },
+    payload: JSON.stringify({ name, contact: name.toLowerCase(), vehicles: [] }),
+  });
+  if (res.statusCode !== 201) throw new Error(`driver ${name} not created: ${res.body}`);
+  const { id, token } = res.json() as { id: string; token: string };
+  return {
+    id,
+    token,
+    uri: `${node.services.config.origin}/actors/driver-${id}`,
+    auth: { authorization: `Bearer ${token}` },
+  };
+}

@@ -7,7 +7,7 @@ import { toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/hau
 import { initialLegs } from "../../src/transport/capacity.js";
 import { checkPickup } from "../../src/transport/hand-over.js";
 import { findHaulByUri, saveRoute, updateHaul } from "../../src/transport/store.js";
-import { buildTestApp } from "../helpers/test-app.js";
+import { addDriver, buildTestApp } from "../helpers/test-app.js";
 
 const self = "http://127.0.0.1:9/actors/testville";
 const b = "http://127.0.0.1:1/actors/b";
@@ -243,16 +243,9 @@ async function yanaOnSegment2(t: any, routeId: string, stamp: string) {
   const node = await buildTestApp(t);
   const { db, config } = node.services;
   const headers = { ...node.auth, "content-type": "application/json" };
-  const yana = (
-    await node.app.inject({
-      method: "POST",
-      url: "/api/drivers",
-      headers,
-      payload: JSON.stringify({ name: "Yana", contact: "y", vehicles: [] }),
-    })
-  ).json() as { id: string; token: string };
-  const asYana = { authorization: `Bearer ${yana.token}`, "content-type": "application/json" };
-  const yanaUri = `${config.origin}/actors/driver-${yana.id}`;
+  const yana = await addDriver(node, "Yana");
+  const asYana = { ...yana.auth, "content-type": "application/json" };
+  const yanaUri = yana.uri;
   route(db, "x", [self, b], at(0));
   const yDeparture = `${config.origin}/routes/${routeId}/departures/${stamp}`;
   saveRoute(db, {

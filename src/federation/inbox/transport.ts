@@ -7,7 +7,8 @@ import {
   publishCapacity,
   routeGraphGrew,
 } from "../../transport/federate.js";
-import { replanAfterRefusal, replanAfterWithdrawal } from "../../transport/federate-replan.js";
+import { departuresWithdrawn, replanAfterRefusal } from "../../transport/federate-replan.js";
+import { DEPARTURE_WITHDRAWN } from "../../transport/replan.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
@@ -86,7 +87,7 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
   // A replay stored nothing, so it asks nobody anything.
   if (stored) await routeGraphGrew(ctx);
   // A departure withdrawn may strand a segment of a chain we asked for.
-  if (stored && departureLost) await replanAfterWithdrawal(ctx);
+  if (stored && departureLost) await departuresWithdrawn(ctx);
   return true;
 }
 
@@ -104,7 +105,7 @@ export async function onRouteDelete(ctx: Ctx, del: Delete): Promise<boolean> {
       if (h.status !== "received" && h.status !== "cancelled") updateHaul(db, h.id, { flag: "route_withdrawn" });
     return true;
   });
-  if (fresh) await replanAfterWithdrawal(ctx);
+  if (fresh) await departuresWithdrawn(ctx);
   return true;
 }
 
@@ -222,7 +223,9 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
           ? { flag: "no_way" }
           : event.type === "cancel" && event.replanned === true
             ? { flag: "replanned" }
-            : {};
+            : event.type === "cancel" && event.departureGone === true
+              ? { flag: DEPARTURE_WITHDRAWN }
+              : {};
     updateHaul(db, haul.id, { ...fieldsOf(next.state, event), ...extra });
     // The requester remembers who refused, to tell when a chain segment has nobody left.
     if (requester && (event.type === "decline" || event.type === "withdraw"))

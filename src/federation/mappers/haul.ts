@@ -64,6 +64,8 @@ export type HaulEventPayload = HaulEvent & {
   readonly toLeg?: number;
   /** On a cancel: the segment was superseded by a re-plan of its chain (not the whole request withdrawn). */
   readonly replanned?: true;
+  /** On a cancel: the departure it was accepted on was withdrawn; its driver no longer carries it (the requester asks again). */
+  readonly departureGone?: true;
 };
 
 export function payloadOfHaul(h: HaulRow): HaulPayload {
