@@ -3,19 +3,8 @@ import { outboxTable } from "../../src/db/schema/federation.js";
 import { haulsTable } from "../../src/db/schema/transport.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import { saveRoute, updateHaul } from "../../src/transport/store.js";
+import { at, b, c, flourRequest, json, self, stop } from "../helpers/chain-fixtures.js";
 import { buildTestApp } from "../helpers/test-app.js";
-
-const json = (auth: Record<string, string>, body: unknown) => ({
-  headers: { ...auth, "content-type": "application/json" },
-  payload: JSON.stringify(body),
-});
-const self = "http://127.0.0.1:9/actors/testville";
-const b = "http://127.0.0.1:1/actors/b";
-const c = "http://127.0.0.1:2/actors/c";
-const stop = (uri: string) => ({ uri, name: uri, lat: null, lon: null, inbox: null, sharedInbox: null });
-const day = new Date(Date.now() + 2 * 86_400_000);
-day.setUTCHours(6, 0, 0, 0);
-const at = (hours: number) => day.getTime() + hours * 3_600_000;
 
 /** Two routes received from elsewhere: X drives testville → b in 2 h, Y drives b → c. */
 function seed(db: Parameters<typeof saveRoute>[0], yLeavesAfterHours: number) {
@@ -39,15 +28,7 @@ function seed(db: Parameters<typeof saveRoute>[0], yLeavesAfterHours: number) {
   route("y", "http://127.0.0.1:2/actors/driver-y", [b, c], at(yLeavesAfterHours));
 }
 
-const request = {
-  resource: "https://example.org/resources/flour",
-  quantity: 40,
-  unit: "kg",
-  weightKg: 40,
-  from: self,
-  to: c,
-  window: { start: new Date(at(-12)).toISOString(), end: new Date(at(24)).toISOString() },
-};
+const request = flourRequest;
 
 t.test("a way no single route covers is requested as two linked segment hauls, in one go", async (t) => {
   const node = await buildTestApp(t);

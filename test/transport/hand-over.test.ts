@@ -5,7 +5,8 @@ import { initialLegs } from "../../src/transport/capacity.js";
 import { checkPickup, endsAtHandOver } from "../../src/transport/hand-over.js";
 import { applyHaulEvent, newHaul } from "../../src/transport/hauls.js";
 import { saveRoute, updateHaul } from "../../src/transport/store.js";
-import { buildTestApp } from "../helpers/test-app.js";
+import { at, b, c, flourRequest, json } from "../helpers/chain-fixtures.js";
+import { addDriver, buildTestApp } from "../helpers/test-app.js";
 
 const segment = (chainIndex: number | null, status: any = "accepted", delivered: number | null = null) => ({
   chainIndex,
@@ -69,30 +70,15 @@ t.test(
   },
 );
 
-const json = (auth: Record<string, string>, body: unknown) => ({
-  headers: { ...auth, "content-type": "application/json" },
-  payload: JSON.stringify(body),
-});
-const b = "http://127.0.0.1:1/actors/b";
-const c = "http://127.0.0.1:2/actors/c";
 const xDriver = "http://127.0.0.1:1/actors/driver-x";
-const day = new Date(Date.now() + 2 * 86_400_000);
-day.setUTCHours(6, 0, 0, 0);
-const at = (hours: number) => day.getTime() + hours * 3_600_000;
 
 t.test("one node: our driver carries segment 2 and may pick it up only once segment 1 is delivered at B", async (t) => {
   const node = await buildTestApp(t);
   const { db, config } = node.services;
   const self = `${config.origin}/actors/${config.handle}`;
-  const yana = (
-    await node.app.inject({
-      method: "POST",
-      url: "/api/drivers",
-      ...json(node.auth, { name: "Yana", contact: "y", vehicles: [] }),
-    })
-  ).json() as { id: string; token: string };
-  const asYana = { authorization: `Bearer ${yana.token}` };
-  const yanaUri = `${config.origin}/actors/driver-${yana.id}`;
+  const yana = await addDriver(node, "Yana");
+  const asYana = yana.auth;
+  const yanaUri = yana.uri;
   const stop = (uri: string, name: string) => ({ uri, name, lat: null, lon: null, inbox: null, sharedInbox: null });
   // X (another node) drives here → B in 2 h; Yana (ours) drives B → C three hours later.
   saveRoute(db, {
@@ -133,15 +119,7 @@ t.test("one node: our driver carries segment 2 and may pick it up only once segm
   const made = await node.app.inject({
     method: "POST",
     url: "/api/hauls",
-    ...json(node.auth, {
-      resource: "https://example.org/resources/flour",
-      quantity: 40,
-      unit: "kg",
-      weightKg: 40,
-      from: self,
-      to: c,
-      window: { start: new Date(at(-12)).toISOString(), end: new Date(at(24)).toISOString() },
-    }),
+    ...json(node.auth, { ...flourRequest, from: self }),
   });
   t.equal(made.statusCode, 201);
   const chain = made.json().chain;

@@ -7,16 +7,10 @@ import { toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/hau
 import { initialLegs } from "../../src/transport/capacity.js";
 import { checkPickup } from "../../src/transport/hand-over.js";
 import { findHaulByUri, saveRoute, updateHaul } from "../../src/transport/store.js";
+import { at, b, c, flourRequest, self, stop } from "../helpers/chain-fixtures.js";
 import { addDriver, buildTestApp } from "../helpers/test-app.js";
 
-const self = "http://127.0.0.1:9/actors/testville";
-const b = "http://127.0.0.1:1/actors/b";
-const c = "http://127.0.0.1:2/actors/c";
 const driver = (n: string) => `http://127.0.0.1:${(n.charCodeAt(0) % 7) + 1}/actors/driver-${n}`;
-const stop = (uri: string) => ({ uri, name: uri, lat: null, lon: null, inbox: null, sharedInbox: null });
-const day = new Date(Date.now() + 2 * 86_400_000);
-day.setUTCHours(6, 0, 0, 0);
-const at = (hours: number) => day.getTime() + hours * 3_600_000;
 
 function route(db: Parameters<typeof saveRoute>[0], name: string, stops: string[], departsAt: number) {
   const uri = `http://127.0.0.1:3/routes/${name}`;
@@ -37,15 +31,7 @@ function route(db: Parameters<typeof saveRoute>[0], name: string, stops: string[
   });
 }
 
-const request = {
-  resource: "https://example.org/resources/flour",
-  quantity: 40,
-  unit: "kg",
-  weightKg: 40,
-  from: self,
-  to: c,
-  window: { start: new Date(at(-12)).toISOString(), end: new Date(at(24)).toISOString() },
-};
+const request = flourRequest;
 
 async function setUp(t: any) {
   const node = await buildTestApp(t);
