@@ -86,12 +86,12 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
   await followRoutePeers(ctx, payload.stops);
   // A replay stored nothing, so it asks nobody anything.
   if (stored) await routeGraphGrew(ctx);
-  // A departure withdrawn may strand a segment of a chain we asked for.
+  // A departure withdrawn may strand a chain segment or an exchange leg we asked for.
   if (stored && departureLost) await departuresWithdrawn(ctx);
   return true;
 }
 
-/** Delete of a route by its driver: withdrawn from the graph; hauls on it are flagged, chains we asked for re-planned. */
+/** Delete of a route by its driver: withdrawn from the graph; hauls on it are flagged, and what we asked of it is asked of others. */
 export async function onRouteDelete(ctx: Ctx, del: Delete): Promise<boolean> {
   const { db } = ctx.data;
   const uri = del.objectId?.href;
