@@ -18,7 +18,11 @@ export function registerFederationBridge(
 ): void {
   app.addContentTypeParser(ACTIVITY_CONTENT_TYPES, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
-  const fallThrough = new Response(null, { status: 599 });
+  // Recognised by identity, not status. Fedify logs every response it makes,
+  // at error level from 500 up: a 5xx sentinel wrote an error line for every
+  // page and API request. Below 400 it is an info line, which logging.ts drops
+  // (Fastify logs the request itself).
+  const fallThrough = new Response(null, { status: 204 });
   app.addHook("onRequest", async (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return;
     const response = await federation.fetch(toFetchRequest(request, services.config), {
