@@ -217,7 +217,7 @@ export function minCostFlow(
       const val = state[ein]! * delta;
       const shift = (e: number, by: number) => {
         const f = flow[e]! + by;
-        flow[e] = f < 0 ? 0 : f > cap[e]! ? cap[e]! : f;
+        flow[e] = Math.min(cap[e]!, Math.max(0, f));
       };
       shift(ein, val);
       for (let u = src[ein]!; u !== join; u = parent[u]!) shift(pred[u]!, up[u] ? -val : val);
