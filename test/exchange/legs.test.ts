@@ -362,6 +362,7 @@ t.test("a driver's departure withdrawn after accepting a leg: the leg is asked o
     .prepare("SELECT activity_json AS json FROM outbox WHERE activity_json LIKE '%departureGone%'")
     .all() as { json: string }[];
   t.equal(cancelNote.length, 1, "its cancel tells every party the departure is gone");
+  t.match(cancelNote[0]!.json, /the departure it was accepted on was withdrawn/, "in words a follower can read, too");
   t.ok(fresh, "the leg is asked for again");
   t.same(
     JSON.parse(fresh!.driversJson).map((d: { id: string }) => d.id),

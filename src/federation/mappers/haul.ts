@@ -206,7 +206,11 @@ export function toHaulEventCreate(
   const text =
     e.type === "no_way"
       ? "No way left for this haul: nobody can carry a segment of it and no other way was found"
-      : `Haul ${e.type.replace("_", " ")}${"quantity" in e ? `: ${e.quantity}` : ""}${"stop" in e ? ` at ${e.stop}` : ""}`;
+      : e.type === "cancel" && e.departureGone
+        ? "Haul cancelled: the departure it was accepted on was withdrawn; other drivers are asked"
+        : e.type === "cancel" && e.replanned
+          ? "Haul cancelled: this segment was re-planned"
+          : `Haul ${e.type.replace("_", " ")}${"quantity" in e ? `: ${e.quantity}` : ""}${"stop" in e ? ` at ${e.stop}` : ""}`;
   const tos = recipients.map((r) => new URL(r));
   return new Create({
     id: activityId,
