@@ -151,6 +151,7 @@ function requestsOf(ctx: Ctx, row: ExchangeRow, leg: LegView, events: readonly E
         status: haul.status,
         drivers: (JSON.parse(haul.driversJson) as { id: string }[]).map((d) => d.id),
         windowEnd: haul.windowEnd,
+        flag: haul.flag,
       }
     : null;
   const declinedCurrent = events.flatMap((e) =>

@@ -5,6 +5,7 @@
  * departure no earlier request offered now fits), or say the leg is
  * unserved. The communities are never asked again: only drivers are.
  */
+import { DEPARTURE_WITHDRAWN } from "../transport/replan.js";
 import type { LegView } from "./state.js";
 
 /** The latest haul request for a leg, as the proposer's copy of it stands. */
@@ -14,6 +15,8 @@ export interface CurrentRequest {
   /** The drivers it was sent to. */
   readonly drivers: readonly string[];
   readonly windowEnd: number;
+  /** Why it was marked (e.g. "departure_withdrawn"), or null. */
+  readonly flag?: string | null;
 }
 
 export interface LegRequests {
@@ -65,7 +68,10 @@ export function decideLeg(
 /** Why the current request can no longer find a driver, or null while it still may. */
 function whyStuck(current: CurrentRequest | null, declined: readonly string[], now: number): string | null {
   if (current === null) return "no known departure could carry it";
-  if (current.status === "cancelled") return "its haul request was cancelled";
+  if (current.status === "cancelled")
+    return current.flag === DEPARTURE_WITHDRAWN
+      ? "the departure its driver had accepted was withdrawn"
+      : "its haul request was cancelled";
   if (current.windowEnd < now) return "the haul request's window passed without a driver";
   if (current.drivers.every((d) => declined.includes(d))) return "every driver asked declined";
   return null;

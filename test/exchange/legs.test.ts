@@ -68,6 +68,12 @@ t.test("decideLeg: when a leg is asked for, asked for again, or reported unserve
     { kind: "wait" },
     "accepted",
   );
+  const stranded = { ...asked, current: { ...open, status: "cancelled", flag: "departure_withdrawn" } };
+  t.match(
+    decideLeg(leg, stranded, [way("dep1")], null, 1_000),
+    { kind: "unserved", reason: /the departure its driver had accepted was withdrawn; waiting for a departure that fits/ },
+    "a request cancelled because its departure went: said so while nothing new fits",
+  );
 });
 
 t.test("state: legRequested clears an earlier legUnserved; a driver clears it too", async (t) => {
