@@ -71,7 +71,10 @@ t.test("decideLeg: when a leg is asked for, asked for again, or reported unserve
   const stranded = { ...asked, current: { ...open, status: "cancelled", flag: "departure_withdrawn" } };
   t.match(
     decideLeg(leg, stranded, [way("dep1")], null, 1_000),
-    { kind: "unserved", reason: /the departure its driver had accepted was withdrawn; waiting for a departure that fits/ },
+    {
+      kind: "unserved",
+      reason: /the departure its driver had accepted was withdrawn; waiting for a departure that fits/,
+    },
     "a request cancelled because its departure went: said so while nothing new fits",
   );
 });
