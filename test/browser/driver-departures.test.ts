@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import t from "tap";
-import { launchChromium, requireChromium } from "../helpers/browser.js";
+import { launchChromium, logInDriver, phonePage, requireChromium } from "../helpers/browser.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import { createDriver } from "../../src/transport/drivers.js";
 import { reserveLegs, saveRoute } from "../../src/transport/store.js";
@@ -68,12 +68,8 @@ t.test("a driver on a phone adds a departure and changes a departure's room", as
   t.ok(reserveLegs(db, depUri, { fromLeg: 0, toLeg: 0 }, { weightKg: 250, volumeM3: 2 }));
 
   const browser = await launchChromium(t);
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  await page.goto(`${origin}/login`);
-  await page.getByLabel("Driver token").fill(dana.token);
-  await page.getByRole("button", { name: "Log in" }).nth(1).click();
-  await page.waitForURL(/\/driver$/);
+  const { context, page } = await phonePage(browser);
+  await logInDriver(page, origin, dana.token);
 
   const card = page.locator("article", { hasText: "Valley run" });
   await card.getByText("Add a departure", { exact: true }).click();

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import t from "tap";
-import { launchChromium, requireChromium } from "../helpers/browser.js";
+import { launchChromium, logInDriver, phonePage, requireChromium } from "../helpers/browser.js";
 import { eventually, startNode } from "../helpers/node-process.js";
 
 // Real nodes and a browser on a loaded 2-core machine: allow up to 10 minutes.
@@ -29,14 +29,8 @@ t.test("a driver on a phone publishes a route through the form and sees its room
   const driver = (await created.json()) as { token: string };
 
   const browser = await launchChromium(t);
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-
-  await page.goto(`${a.origin}/driver`);
-  await page.waitForURL(/\/login\?next=%2Fdriver/);
-  await page.getByLabel("Driver token").fill(driver.token);
-  await page.getByRole("button", { name: "Log in" }).nth(1).click();
-  await page.waitForURL(/\/driver$/);
+  const { page } = await phonePage(browser);
+  await logInDriver(page, a.origin, driver.token);
   await page.getByRole("link", { name: "Publish a route" }).click();
   await page.waitForURL(/\/driver\/routes\/new$/);
 

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import t from "tap";
-import { launchChromium, requireChromium } from "../helpers/browser.js";
+import { launchChromium, logInDriver, phonePage, requireChromium } from "../helpers/browser.js";
 import { createdJson, publishViaEmilia, startAlphaBeta } from "../helpers/two-communities.js";
 
 // Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
@@ -89,13 +89,8 @@ t.test("admins, drivers and members use the pages in Chromium", async (t) => {
   });
 
   await t.test("a driver on a phone accepts a haul and confirms pickup and delivery", async (t) => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    await page.goto(`${a.origin}/driver`);
-    await page.waitForURL(/\/login\?next=%2Fdriver/);
-    await page.getByLabel("Driver token").fill(driver.token);
-    await page.getByRole("button", { name: "Log in" }).nth(1).click();
-    await page.waitForURL(/\/driver$/);
+    const { context, page } = await phonePage(browser);
+    await logInDriver(page, a.origin, driver.token);
     const card = page.locator("article", { hasText: "300 kg potatoes" });
     t.match(await card.textContent(), /Alpha Cooperative → Beta Commune/, "the open haul fits the driver's route");
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

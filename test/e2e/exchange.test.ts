@@ -5,7 +5,7 @@ import { signRequest } from "@fedify/fedify";
 import Database from "better-sqlite3";
 import t from "tap";
 import { deriveExchange, type ExchangeEvent } from "../../src/exchange/state.js";
-import { AP_ACCEPT, eventually, type NodeProcess, startNode } from "../helpers/node-process.js";
+import { AP_ACCEPT, eventually, exchangeAt, exchangeUntil, type NodeProcess, startNode } from "../helpers/node-process.js";
 
 // Several real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
 t.setTimeout(600_000);
@@ -114,16 +114,7 @@ t.test("planned exchange across four communities and two drivers", async (t) => 
     return offers.length === 1 && needs.length === 2 && graph.edges.length === 4;
   }, "B to see A's offer, C's and D's needs and both routes");
 
-  const exchangeAt = async (node: NodeProcess, uri: string) => {
-    const list = (await node.getJson("/api/exchanges")).items as any[];
-    const x = list.find((e) => e.uri === uri);
-    return x ? node.getJson(`/api/exchanges/${x.id}`) : null;
-  };
-  const until = (node: NodeProcess, uri: string, ok: (x: any) => boolean, what: string) =>
-    eventually(async () => {
-      const x = await exchangeAt(node, uri);
-      return x && ok(x) ? x : null;
-    }, `${node.handle}: ${what}`);
+  const until = exchangeUntil;
   const idOf = (uri: string) => uri.split("/").pop()!;
   const samples: Record<string, unknown> = {};
 

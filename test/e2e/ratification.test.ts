@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import t from "tap";
-import { eventually, type NodeProcess, startNode } from "../helpers/node-process.js";
+import { eventually, exchangeAt, exchangeUntil, type NodeProcess, startNode } from "../helpers/node-process.js";
 
 // Two real nodes on a 2-core machine that may be running other tests too: allow up to 10 minutes.
 t.setTimeout(600_000);
@@ -135,15 +135,7 @@ t.test("an accept that needs the assembly's vote, across two nodes", async (t) =
       201,
     );
 
-  const exchangeAt = async (node: NodeProcess, uri: string) => {
-    const x = ((await node.getJson("/api/exchanges")).items as any[]).find((e) => e.uri === uri);
-    return x ? node.getJson(`/api/exchanges/${x.id}`) : null;
-  };
-  const until = (node: NodeProcess, uri: string, ok: (x: any) => boolean, what: string) =>
-    eventually(async () => {
-      const x = await exchangeAt(node, uri);
-      return x && ok(x) ? x : null;
-    }, `${node.handle}: ${what}`);
+  const until = exchangeUntil;
   /** A round on gamma for one resource; returns the exchange both nodes know. */
   const propose = async (t: Tap, resource: string) => {
     await eventually(

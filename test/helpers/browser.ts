@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -34,4 +34,19 @@ export async function launchChromium(t: { teardown(fn: () => unknown): void }): 
   });
   t.teardown(() => browser.close());
   return browser;
+}
+
+/** A page in a fresh phone-sized context (390 × 844, touch), as drivers use the pages. */
+export async function phonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  return { context, page: await context.newPage() };
+}
+
+/** Opens /driver, is sent to the login page, logs in with the driver's token and lands back on /driver. */
+export async function logInDriver(page: Page, origin: string, token: string): Promise<void> {
+  await page.goto(`${origin}/driver`);
+  await page.waitForURL(/\/login\?next=%2Fdriver/);
+  await page.getByLabel("Driver token").fill(token);
+  await page.getByRole("button", { name: "Log in" }).nth(1).click();
+  await page.waitForURL(/\/driver$/);
 }

@@ -39,3 +39,17 @@ export async function eventually<T>(check: () => Promise<T> | T, what: string, t
 }
 
 export const AP_ACCEPT = "application/activity+json";
+
+/** A node's view of one exchange (by URI) through its API, or null while it does not know it. */
+export async function exchangeAt(node: NodeProcess, uri: string): Promise<any> {
+  const x = ((await node.getJson("/api/exchanges")).items as any[]).find((e) => e.uri === uri);
+  return x ? node.getJson(`/api/exchanges/${x.id}`) : null;
+}
+
+/** Waits until the node's view of the exchange satisfies `ok`; returns that view. */
+export function exchangeUntil(node: NodeProcess, uri: string, ok: (x: any) => boolean, what: string): Promise<any> {
+  return eventually(async () => {
+    const x = await exchangeAt(node, uri);
+    return x && ok(x) ? x : null;
+  }, `${node.handle}: ${what}`);
+}
