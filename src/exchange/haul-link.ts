@@ -5,9 +5,15 @@
  * derives the same event id from it.
  */
 import type { Db } from "../db/client.js";
+import type { HaulRow } from "../db/schema/transport.js";
 import type { HaulStep } from "../transport/haul-observers.js";
 import type { ExchangeEvent } from "./state.js";
 import { addEvent, findExchange, viewOf } from "./store.js";
+
+/** A haul we or a peer asked for to carry one of an exchange's legs (its reason names an exchange we know). */
+export function isExchangeLeg(db: Db, haul: Pick<HaulRow, "reason">): boolean {
+  return haul.reason !== null && findExchange(db, haul.reason) !== undefined;
+}
 
 export function exchangeEventOfHaul(db: Db, step: HaulStep, at: string): { exchange: string; event: ExchangeEvent } | null {
   const { haul, event } = step;

@@ -25,9 +25,10 @@ import { departureGone } from "../transport/replan.js";
 import { findHaulByUri, graphInput, insertHaul, listHauls, updateHaul } from "../transport/store.js";
 import { findWays } from "../transport/ways.js";
 import { type CandidateWay, type CurrentRequest, decideLeg, type LegRequests } from "./legs.js";
+import { isExchangeLeg } from "./haul-link.js";
 import { prepareExchangeEvent, selfUri } from "./publish.js";
 import type { ExchangeEvent, ExchangeView, LegView } from "./state.js";
-import { addEvent, addLegRequest, eventsOf, findExchange, legRequestsOf } from "./store.js";
+import { addEvent, addLegRequest, eventsOf, legRequestsOf } from "./store.js";
 
 type Ctx = Context<NodeServices>;
 const DAY = 86_400_000;
@@ -75,12 +76,7 @@ export async function releaseStrandedLegs(ctx: Ctx): Promise<void> {
   const me = selfUri(ctx);
   const graph = graphInput(db);
   const stranded = listHauls(db).filter(
-    (h) =>
-      h.requesterUri === me &&
-      h.chainUri === null &&
-      h.reason !== null &&
-      findExchange(db, h.reason) !== undefined &&
-      departureGone(h, graph),
+    (h) => h.requesterUri === me && h.chainUri === null && isExchangeLeg(db, h) && departureGone(h, graph),
   );
   for (const h of stranded) {
     try {

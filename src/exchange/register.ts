@@ -8,13 +8,13 @@ import { observeHauls } from "../transport/haul-observers.js";
 import { ExchangeActions } from "./actions.js";
 import { catchUp, ownEvents } from "./catch-up.js";
 import { selfUri } from "./publish.js";
-import { recordHaulStep } from "./haul-link.js";
+import { isExchangeLeg, recordHaulStep } from "./haul-link.js";
 import { releaseStrandedLegs } from "./leg-actions.js";
 import { registerExchangeRoutes } from "./http.js";
 import { PlanChecks } from "./plan-checks.js";
 import { reconcile } from "./reconcile.js";
 import { RoundJobs, type RoundRunner } from "./round-actions.js";
-import { findExchange, listExchanges, viewOf } from "./store.js";
+import { listExchanges, viewOf } from "./store.js";
 
 const TIMER_MS = 30_000;
 
@@ -57,8 +57,10 @@ export function registerExchange(app: App, deps: HttpDeps, community: Community,
   observeHauls({
     recorded: (db, step) => void recordHaulStep(db, step),
     settled: async (ctx, step) => {
-      if (step.haul.reason && findExchange(ctx.data.db, step.haul.reason)) await reconcile(ctx, step.haul.reason);
+      if (isExchangeLeg(ctx.data.db, step.haul)) await reconcile(ctx, step.haul.reason!);
     },
+    // A leg's haul is asked of other drivers by the exchange (leg-actions.ts), not re-planned by transport.
+    looksAfter: isExchangeLeg,
   });
   const sweep = async () => {
     const ctx = deps.context();

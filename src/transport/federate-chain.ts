@@ -28,6 +28,11 @@ export type ChainedRequestResult =
     }
   | { readonly ok: false; readonly reason: string };
 
+/** A new chain's URI on this node (`…/hauls/chains/{id}`, which GET /api/hauls/chains/:id finds). */
+export function newChainUri(origin: string): string {
+  return new URL(`/hauls/chains/${crypto.randomUUID()}`, origin).href;
+}
+
 export async function requestHaulOrChain(
   ctx: Context<NodeServices>,
   input: Omit<HaulInput, "drivers">,
@@ -48,7 +53,7 @@ export async function requestHaulOrChain(
   if (!chain || chain.segments.length < 2)
     return { ok: false, reason: `${single.reason}, nor does any chain of departures with hand-overs` };
   const plans = planSegments(chain, routes, departures, q, options);
-  const uri = new URL(`/hauls/chains/${crypto.randomUUID()}`, config.origin).href;
+  const uri = newChainUri(config.origin);
   const stops = [input.from, ...chain.segments.map((s) => s.to)];
   // Each segment's candidate drivers also hear every step of the segment before theirs: their
   // node checks that the goods were delivered at the hand-over stop before they pick them up.

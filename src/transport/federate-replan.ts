@@ -1,9 +1,12 @@
 /**
  * Re-planning at the requesting node, after a driver's decline or
  * withdrawal was recorded: the pure decision (replan.ts) turned into rows
- * and activities, saved in one transaction. Idempotent: a segment already
- * superseded or flagged is not acted on again, so a replayed decline
- * re-plans nothing.
+ * and activities, saved in one transaction. A chain is re-planned as a
+ * whole; a haul of one departure is decided as a chain of that one segment,
+ * and replaced by a new haul (one departure) or a new chain. Hauls another
+ * feature finds drivers for itself (an exchange's legs) are left to it.
+ * Idempotent: a segment already superseded or flagged is not acted on
+ * again, so a replayed decline re-plans nothing.
  */
 import type { Context } from "@fedify/fedify";
 import type { HaulRow } from "../db/schema/transport.js";
@@ -12,17 +15,21 @@ import type { Party } from "../federation/mappers/haul.js";
 import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import type { ChainOptions } from "./chains.js";
 import { prepareHaulEvent, publishCapacity, routeGraphShrank } from "./federate.js";
-import { driversOf } from "./federate-chain.js";
+import { driversOf, newChainUri } from "./federate-chain.js";
+import { haulLookedAfter } from "./haul-observers.js";
 import { releaseIfCarriedHere } from "./haul-rows.js";
 import { decideReplan, liveSegments, NO_WAY, REPLANNED, type ReplanDecision } from "./replan.js";
 import { haulRowOf, prepareHaulOffer } from "./request-haul.js";
 import {
   chainWindow,
+  findHaulByUri,
   graphInput,
   haulsInChain,
   insertHaul,
   openChainsRequestedBy,
+  openSingleHaulsRequestedBy,
   refusalsOf,
+  saveChainWindow,
   updateHaul,
 } from "./store.js";
 
@@ -37,62 +44,85 @@ function driversOfRow(h: HaulRow | undefined): Party[] {
   return h.driverUri ? all.filter((d) => d.id === h.driverUri) : all;
 }
 
+/** What is re-planned: a chain we asked for, or a haul of one departure (no chain) we asked for. */
+export type ReplanSubject = { readonly chain: string } | { readonly haul: string };
+
+const subjectOf = (h: Pick<HaulRow, "uri" | "chainUri">): ReplanSubject =>
+  h.chainUri ? { chain: h.chainUri } : { haul: h.uri };
+
 /**
  * After a refusal (or a withdrawn departure) was committed: it stands
  * whatever happens here, so a failed re-plan is logged, not thrown (an inbox
  * retry would find the activity already processed; an HTTP caller's decline
- * did succeed). The next refusal or withdrawal on the chain tries again.
+ * did succeed). The next refusal or withdrawal tries again.
  */
-export async function replanAfterRefusal(ctx: Ctx, chainUri: string): Promise<void> {
+export async function replanAfterRefusal(ctx: Ctx, haul: HaulRow): Promise<void> {
+  if (!haul.chainUri && haulLookedAfter(ctx.data.db, haul)) return;
+  await replanLogged(ctx, subjectOf(haul));
+}
+
+async function replanLogged(ctx: Ctx, subject: ReplanSubject): Promise<void> {
   try {
-    const done = await replanChain(ctx, chainUri);
-    if (done !== "none") ctx.data.log.info({ chain: chainUri, done }, "haul chain re-planned");
+    const done = await replan(ctx, subject);
+    if (done !== "none") ctx.data.log.info({ ...subject, done }, "haul re-planned");
   } catch (err) {
-    ctx.data.log.error({ err, chain: chainUri }, "haul chain re-plan failed");
+    ctx.data.log.error({ err, ...subject }, "haul re-plan failed");
   }
 }
 
 /**
  * After a route or one of its departures was withdrawn (here or by another
- * node's driver): every chain we asked for that still waits for drivers is
- * checked, since the route may have been a segment's accepted departure or
- * one of its candidates. Chains with nothing stuck are left as they are.
+ * node's driver): every chain and every haul of one departure we asked for
+ * that still waits for or has a driver is checked, since the route may have
+ * been its accepted departure or one of its candidates. Those with nothing
+ * stuck are left as they are.
  */
 export async function replanAfterWithdrawal(ctx: Ctx): Promise<void> {
+  const { db } = ctx.data;
   const self = ctx.getActorUri(ctx.data.config.handle).href;
-  for (const chain of openChainsRequestedBy(ctx.data.db, self)) await replanAfterRefusal(ctx, chain);
+  for (const chain of openChainsRequestedBy(db, self)) await replanLogged(ctx, { chain });
+  for (const h of openSingleHaulsRequestedBy(db, self))
+    if (!haulLookedAfter(db, h)) await replanLogged(ctx, { haul: h.uri });
 }
 
-/** After the commit that withdrew a route or departures: our chains are re-planned, then other features hear of it. */
+/** After the commit that withdrew a route or departures: our hauls are re-planned, then other features hear of it. */
 export async function departuresWithdrawn(ctx: Ctx): Promise<void> {
   await replanAfterWithdrawal(ctx);
   await routeGraphShrank(ctx);
 }
 
-/** Re-plans the chain if one of its segments has nobody left; returns what was done. */
-export async function replanChain(
+/** Re-plans the chain, or the haul, if a segment of it has nobody left; returns what was done. */
+export async function replan(
   ctx: Ctx,
-  chainUri: string,
+  subject: ReplanSubject,
   options: Partial<ChainOptions> = {},
 ): Promise<ReplanDecision["kind"]> {
   // A concurrent change makes the transaction give up; try again on the new picture.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const done = await attemptReplan(ctx, chainUri, options);
+    const done = await attemptReplan(ctx, subject, options);
     if (done !== null) return done;
   }
   return "none";
 }
 
+/** The rows the decision is taken on: a chain's segments, or the haul as the one segment of a chain. */
+function rowsOf(ctx: Ctx, subject: ReplanSubject): HaulRow[] {
+  const { db } = ctx.data;
+  if ("chain" in subject) return haulsInChain(db, subject.chain);
+  const h = findHaulByUri(db, subject.haul);
+  return h && h.chainUri === null ? [{ ...h, chainIndex: 0, chainLength: 1 }] : [];
+}
+
 async function attemptReplan(
   ctx: Ctx,
-  chainUri: string,
+  subject: ReplanSubject,
   options: Partial<ChainOptions>,
 ): Promise<ReplanDecision["kind"] | null> {
   const { db, config } = ctx.data;
   const self = ctx.getActorUri(config.handle).href;
-  const rows = haulsInChain(db, chainUri);
+  const rows = rowsOf(ctx, subject);
   if (rows.length === 0 || rows.some((r) => r.requesterUri !== self)) return "none";
-  const window = chainWindow(db, chainUri) ?? {
+  const window = ("chain" in subject ? chainWindow(db, subject.chain) : undefined) ?? {
     start: Math.min(...rows.map((r) => r.windowStart)),
     end: Math.max(...rows.map((r) => r.windowEnd)),
   };
@@ -109,7 +139,7 @@ async function attemptReplan(
   if (decision.kind === "none") return "none";
   const byUri = new Map(rows.map((r) => [r.uri, r]));
   const stamp = stampOf(rows);
-  const unchanged = () => stampOf(haulsInChain(db, chainUri)) === stamp;
+  const unchanged = () => stampOf(rowsOf(ctx, subject)) === stamp;
 
   if (decision.kind === "no_way") {
     const flagged = decision.flag.map((u) => byUri.get(u)!);
@@ -135,6 +165,8 @@ async function attemptReplan(
     ...new Set([...live.flatMap((s) => [s.fromUri, s.toUri]), ...decision.chain.segments.map((s) => s.to)]),
   ];
   const drivers = decision.plans.map((p) => driversOf(db, p.ways));
+  // A chain keeps its URI; a haul of one departure needs a chain only if its new way has several.
+  const chainUri = "chain" in subject ? subject.chain : decision.plans.length > 1 ? newChainUri(config.origin) : null;
   // Neighbours hear each other: a new segment's Offer also goes to the drivers
   // of the segments before and after it (a next driver must hear the hand-over).
   const newRows = decision.plans.map((p, i) =>
@@ -153,7 +185,7 @@ async function attemptReplan(
       },
       drivers[i]!,
       stops,
-      { uri: chainUri, index: decision.firstIndex + i, length: decision.length },
+      chainUri ? { uri: chainUri, index: decision.firstIndex + i, length: decision.length } : null,
       [...(i === 0 ? driversOfRow(before) : drivers[i - 1]!), ...(drivers[i + 1] ?? driversOfRow(after))],
     ),
   );
@@ -185,6 +217,7 @@ async function attemptReplan(
       if (route) released.push(route);
     }
     for (const r of newRows) insertHaul(db, r);
+    if (chainUri && "haul" in subject) saveChainWindow(db, chainUri, window);
     if (widened && resend) updateHaul(db, widened.id, { partiesJson: widened.partiesJson });
     for (const c of cancels) emit(c);
     for (const o of offers) emit(o);

@@ -216,7 +216,7 @@ export async function haulStep(
   });
   if (released) void publishCapacity(deps.context(), released).catch((err: unknown) => services.log.warn({ err }, "capacity update not sent"));
   await haulStepSettled(deps.context(), { haul: h, event: payload, activityId: activity.id, actor });
-  if (refused && h.chainUri) await replanAfterRefusal(deps.context(), h.chainUri);
+  if (refused) await replanAfterRefusal(deps.context(), h);
   return loadHaul(deps, h.id);
 }
 

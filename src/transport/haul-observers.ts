@@ -2,7 +2,9 @@
  * Other features (the exchange) follow haul steps without transport knowing
  * them: `recorded` runs inside the transaction that records a step (so a
  * step and what it means elsewhere are saved together), `settled` after the
- * commit (for follow-up work that sends activities).
+ * commit (for follow-up work that sends activities), and `looksAfter` claims
+ * the hauls a feature finds other drivers for itself, so transport does not
+ * re-plan them as well.
  */
 import type { Context } from "@fedify/fedify";
 import type { Db } from "../db/client.js";
@@ -22,6 +24,7 @@ export interface HaulStep {
 export interface HaulObserver {
   recorded(db: Db, step: HaulStep): void;
   settled(ctx: Context<NodeServices>, step: HaulStep): Promise<void>;
+  looksAfter?(db: Db, haul: HaulRow): boolean;
 }
 
 const observers = new Set<HaulObserver>();
@@ -36,4 +39,10 @@ export function haulStepRecorded(db: Db, step: HaulStep): void {
 
 export async function haulStepSettled(ctx: Context<NodeServices>, step: HaulStep): Promise<void> {
   for (const o of observers) await o.settled(ctx, step).catch((err: unknown) => ctx.data.log.error({ err }, "haul observer failed"));
+}
+
+/** True when some feature finds drivers for this haul itself (an exchange's leg). */
+export function haulLookedAfter(db: Db, haul: HaulRow): boolean {
+  for (const o of observers) if (o.looksAfter?.(db, haul)) return true;
+  return false;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, like, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, like, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import {
   type DepartureLegRow,
@@ -273,6 +273,22 @@ export function openChainsRequestedBy(db: Db, requesterUri: string): string[] {
     .orderBy(asc(haulsTable.chainUri))
     .all()
     .map((r) => r.chainUri!);
+}
+
+/** Hauls of one departure (no chain) this requester asked for that still wait for or have a driver. */
+export function openSingleHaulsRequestedBy(db: Db, requesterUri: string): HaulRow[] {
+  return db
+    .select()
+    .from(haulsTable)
+    .where(
+      and(
+        eq(haulsTable.requesterUri, requesterUri),
+        isNull(haulsTable.chainUri),
+        inArray(haulsTable.status, ["open", "accepted"]),
+      ),
+    )
+    .orderBy(asc(haulsTable.id))
+    .all();
 }
 
 /** A driver's decline or withdrawal of one of our requests; a replay changes nothing. Returns true when new. */

@@ -189,16 +189,34 @@ t.test("three communities, two drivers: routes link the federation, hauls are ac
     }, `${node.handle} to see the difference`);
   }
 
-  // Withdrawing the route flags the accepted haul on it and tells the communities.
+  // D2 opens a way A → B; then D1 withdraws the departure the 60 kg haul was accepted on. A hears it
+  // as a route Update without that departure, and asks D2 instead with a new haul of one departure.
+  const futaBis = await d2api("/api/driver/routes", {
+    method: "POST",
+    json: { ...routeBody, name: "Futa bis", stops: [a.actorUrl, b.actorUrl], legs: [{ distanceKm: 215, durationMinutes: 150 }] },
+  });
+  t.equal(futaBis.status, 201);
+  await eventually(async () => (await a.getJson("/api/route-graph")).edges.length === 4, "A to know D2's route to B");
+  const kept = results[0]!.status === 200 ? h1 : h2;
+  const stamp = departure.split("/").pop();
+  const dropped = await d1api(`/api/driver/routes/${route.id}/departures/${stamp}`, { method: "DELETE" });
+  t.equal(dropped.status, 200);
+  t.same((await dropped.json()).flaggedHauls, [kept.uri], "the accepted 60 kg haul on it is flagged");
+  const replacement = await eventually(async () => {
+    const items = (await a.getJson("/api/hauls")).items;
+    const old = items.find((x: any) => x.uri === kept.uri);
+    const fresh = items.find((x: any) => x.resource === "oil" && x.status === "open" && x.uri !== loser.uri);
+    return old?.status === "cancelled" && old.flag === "replanned" && fresh ? fresh : null;
+  }, "A to re-plan the haul whose departure was withdrawn");
+  t.same([replacement.from, replacement.to, replacement.quantity, replacement.chain ?? null], [a.actorUrl, b.actorUrl, 60, null]);
+  await eventually(async () => (await (await d2api("/api/driver/hauls")).json()).open.some((h: any) => h.uri === replacement.uri), "D2 to be asked");
+  await eventually(async () => (await b.getJson("/api/hauls")).items.find((x: any) => x.uri === kept.uri)?.flag === "replanned", "B to hear the old haul was re-planned");
+
+  // Withdrawing the whole route: nothing left on it to flag, and it leaves the graph.
   const withdrawn = await d1api(`/api/driver/routes/${route.id}`, { method: "DELETE" });
   t.equal(withdrawn.status, 200);
-  const raced = (await withdrawn.json()).flaggedHauls;
-  t.equal(raced.length, 1, "the accepted 60 kg haul is flagged");
-  await eventually(async () => {
-    const h = (await a.getJson("/api/hauls")).items.find((x: any) => x.uri === raced[0]);
-    return h?.flag === "route_withdrawn";
-  }, "A to see its haul flagged");
-  await eventually(async () => (await a.getJson("/api/route-graph")).edges.length === 1, "the route to leave A's graph");
+  t.same((await withdrawn.json()).flaggedHauls, [], "the received haul is not flagged");
+  await eventually(async () => (await a.getJson("/api/route-graph")).edges.length === 2, "the route to leave A's graph");
 
   // For docs/federation.md: the activities these nodes really sent (TENDRIL_CAPTURE_WIRE=<file>).
   const capture = process.env.TENDRIL_CAPTURE_WIRE;

@@ -146,7 +146,7 @@ t.test("withdrawing one departure flags the hauls on it; only the route's driver
   t.same(res.json().flaggedHauls, ["http://127.0.0.1:9/hauls/1"]);
   t.equal(res.json().departures[0].cancelled, true);
   const haul = (await node.app.inject({ url: "/api/hauls", headers: node.auth })).json().items[0];
-  t.equal(haul.flag, "departure_withdrawn", "the haul on it is flagged");
+  t.equal(haul.flag, "no_way", "the haul on it is flagged: its departure is gone and no other goes to b");
   t.equal((await node.app.inject({ method: "DELETE", url, headers: { authorization: `Bearer ${owner.token}` } })).statusCode, 409, "twice is a conflict");
   t.equal((await node.app.inject({ method: "DELETE", url: `/api/driver/routes/${id}/departures/nope`, headers: { authorization: `Bearer ${owner.token}` } })).statusCode, 400);
 });

@@ -1,35 +1,24 @@
 import { Delete } from "@fedify/vocab";
 import t from "tap";
-import { outboxTable } from "../../src/db/schema/federation.js";
 import { haulRefusalsTable, haulsTable } from "../../src/db/schema/transport.js";
 import { onHaulEvent, onHaulOffer, onRouteDelete } from "../../src/federation/inbox/transport.js";
 import { toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/haul.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import { checkPickup } from "../../src/transport/hand-over.js";
 import { findHaulByUri, saveRoute, updateHaul } from "../../src/transport/store.js";
-import { at, b, c, flourRequest, self, stop } from "../helpers/chain-fixtures.js";
+import {
+  at,
+  b,
+  c,
+  declineFrom,
+  flourRequest,
+  remoteDriver as driver,
+  remoteRoute as route,
+  self,
+  sentActivities as outbox,
+  stop,
+} from "../helpers/chain-fixtures.js";
 import { addDriver, buildTestApp } from "../helpers/test-app.js";
-
-const driver = (n: string) => `http://127.0.0.1:${(n.charCodeAt(0) % 7) + 1}/actors/driver-${n}`;
-
-function route(db: Parameters<typeof saveRoute>[0], name: string, stops: string[], departsAt: number) {
-  const uri = `http://127.0.0.1:3/routes/${name}`;
-  saveRoute(db, {
-    uri,
-    driverId: null,
-    driverUri: driver(name),
-    driverInbox: `${driver(name)}/inbox`,
-    name,
-    stops: stops.map(stop),
-    legs: stops.slice(1).map(() => ({ distanceKm: 100, durationMinutes: 120 })),
-    schedule: [],
-    refrigerated: false,
-    status: "active",
-    departures: [
-      { uri: `${uri}/departures/1`, departsAt, cancelled: false, legs: initialLegs(stops.length - 1, 100, 10) },
-    ],
-  });
-}
 
 const request = flourRequest;
 
@@ -46,26 +35,9 @@ async function setUp(t: any) {
   });
   t.equal(res.statusCode, 201, "a chain of two segments is requested");
   const ctx = node.federation.createContext(new URL(node.services.config.origin), node.services);
-  const decline = async (haul: string, who: string, id: string) => {
-    const create = toHaulEventCreate(
-      { type: "decline", haul },
-      new URL(`http://127.0.0.1:3/activities/${id}`),
-      new URL(`http://127.0.0.1:3/activities/${id}/note`),
-      new URL(who),
-      [self],
-    );
-    const note = await create.getObject();
-    t.equal(await onHaulEvent(ctx as never, create, note as never), true);
-  };
+  const decline = (haul: string, who: string, id: string) => declineFrom(t, ctx, haul, who, id);
   return { node, db, chain: res.json().chain, decline };
 }
-
-const outbox = (db: any) =>
-  db
-    .select()
-    .from(outboxTable)
-    .all()
-    .map((o: any) => ({ to: JSON.parse(o.audienceJson).actors.map((a: any) => a.id), text: o.activityJson as string }));
 
 t.test(
   "a segment whose only driver declines is replaced alone by another departure; the first segment is kept",

@@ -236,7 +236,7 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
   });
   if (released) await publishCapacity(ctx, released);
   if (observed) await haulStepSettled(ctx, observed);
-  if (refused && haul.chainUri) await replanAfterRefusal(ctx, haul.chainUri);
+  if (refused) await replanAfterRefusal(ctx, haul);
   return true;
 }
 

@@ -209,7 +209,7 @@ export function toHaulEventCreate(
       : e.type === "cancel" && e.departureGone
         ? "Haul cancelled: the departure it was accepted on was withdrawn; other drivers are asked"
         : e.type === "cancel" && e.replanned
-          ? "Haul cancelled: this segment was re-planned"
+          ? "Haul cancelled: it was re-planned on other departures"
           : `Haul ${e.type.replace("_", " ")}${"quantity" in e ? `: ${e.quantity}` : ""}${"stop" in e ? ` at ${e.stop}` : ""}`;
   const tos = recipients.map((r) => new URL(r));
   return new Create({
