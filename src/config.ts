@@ -27,6 +27,11 @@ export interface Config {
   readonly followRoutePeers: boolean;
   /** The language of the web pages (their string table, and `<html lang>`). */
   readonly language: Language;
+  /**
+   * Longest a plan may take to compute (a planning round, or recomputing a
+   * published round to check it), in seconds; past it the solve is stopped.
+   */
+  readonly plannerTimeLimit: number;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -70,6 +75,7 @@ export const SETTINGS = {
   followRoutePeers: { env: "TENDRIL_FOLLOW_ROUTE_PEERS", flag: "follow-route-peers", boolean: true, help: "Follow communities joined to us by a driver's route (default true)" },
   language: { env: "TENDRIL_LANGUAGE", flag: "language", help: `Language of the web pages: ${LANGUAGES.join(", ")} (default en)` },
   bodyLimit: { env: "TENDRIL_BODY_LIMIT", flag: "body-limit", help: "Largest request body in bytes (default 262144)" },
+  plannerTimeLimit: { env: "TENDRIL_PLANNER_TIME_LIMIT", flag: "planner-time-limit", help: "Seconds a plan may take to compute before it is stopped (default 600)" },
 } as const satisfies Record<string, Setting>;
 
 type SettingKey = keyof typeof SETTINGS;
@@ -135,6 +141,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
   const bodyLimit = parseInteger(raw.values.bodyLimit ?? "262144", 1024, 64 * 1024 * 1024);
   if (bodyLimit === null) fail("bodyLimit", `must be a whole number of bytes from 1024 to 67108864, got "${raw.values.bodyLimit}"`);
 
+  const plannerTimeLimit = parseInteger(raw.values.plannerTimeLimit ?? "600", 1, 86_400);
+  if (plannerTimeLimit === null) fail("plannerTimeLimit", `must be a whole number of seconds from 1 to 86400, got "${raw.values.plannerTimeLimit}"`);
+
   const language = raw.values.language ?? "en";
   if (!isOneOf(LANGUAGES, language)) fail("language", `must be one of ${LANGUAGES.join(", ")}, got "${language}"`);
 
@@ -157,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
       bodyLimit: bodyLimit as number,
       followRoutePeers,
       language: language as Language,
+      plannerTimeLimit: plannerTimeLimit as number,
     }),
   };
 }

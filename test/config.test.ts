@@ -12,6 +12,9 @@ t.test("defaults give a node on localhost:3000 with data under ./data", async (t
   t.equal(r.config.handle, "community");
   t.equal(r.config.dev, true, "a loopback origin allows loopback peers");
   t.equal(r.config.followPolicy, "auto");
+  t.equal(r.config.plannerTimeLimit, 600, "a plan may take ten minutes");
+  const shorter = loadConfig({ TENDRIL_PLANNER_TIME_LIMIT: "30" }, []);
+  t.equal(shorter.ok && shorter.config.plannerTimeLimit, 30, "or as long as the operator says");
 });
 
 t.test("flags win over environment variables", async (t) => {
@@ -80,6 +83,8 @@ t.test("malformed values of each kind", async (t) => {
     [{}, ["--location-name", "Roma"], /--location-name: needs TENDRIL_LOCATION as well/],
     [{}, ["--handle", "instance"], /--handle: "instance" is reserved/],
     [{}, ["--name", ""], /--name: must be 1-200 characters/],
+    [{}, ["--planner-time-limit", "0"], /--planner-time-limit: must be a whole number of seconds from 1 to 86400, got "0"/],
+    [{ TENDRIL_PLANNER_TIME_LIMIT: "soon" }, [], /TENDRIL_PLANNER_TIME_LIMIT: must be a whole number of seconds/],
     [{}, ["--bogus"], /command line: Unknown option '--bogus'/],
     [{}, ["stray"], /command line: .*positional/i],
   ];

@@ -2,6 +2,7 @@ import { Type } from "@fastify/type-provider-typebox";
 import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
+import { PlannerTimeLimitError } from "../planning/off-thread.js";
 import { haulStep } from "../transport/haul-actions.js";
 import { listHauls } from "../transport/store.js";
 import type { ExchangeActions } from "./actions.js";
@@ -9,7 +10,7 @@ import { fetchRound, publishedRound } from "./plan-checks.js";
 import { emitExchangeEvent, newEventId, selfUri } from "./publish.js";
 import { reconcile } from "./reconcile.js";
 import type { RoundJobs } from "./round-actions.js";
-import { verifyRound } from "./rounds.js";
+import { PLANNER_TIME_LIMIT_HINT, verifyRound } from "./rounds.js";
 import { findRound, listExchanges, viewOf } from "./store.js";
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9-]+$" }) });
@@ -17,6 +18,13 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pa
 /** Rounds, exchange proposals and their answers; the public round documents. */
 /** How many rounds' verification results a node keeps (oldest dropped first). */
 const VERIFIED_ROUNDS_KEPT = 256;
+
+/** A recomputation stopped at the planner's time limit: 503, saying so; any other failure as it is. */
+function tooLong(err: unknown): never {
+  if (err instanceof PlannerTimeLimitError)
+    throw HttpProblem.of("unavailable", `${err.message}: the round was not checked (${PLANNER_TIME_LIMIT_HINT})`);
+  throw err;
+}
 
 export function registerExchangeRoutes(app: App, deps: HttpDeps, exchange: { actions: ExchangeActions; rounds: RoundJobs }): void {
   const { actions, rounds } = exchange;
@@ -50,7 +58,7 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, exchange: { act
       const started = rounds.start({ answerSeconds: request.body?.answerSeconds ?? 86_400, horizonDays: request.body?.horizonDays ?? 14 });
       if (!started.ok) throw HttpProblem.of("conflict", started.reason);
       const result = await started.done;
-      if (!result.ok) throw HttpProblem.of("unprocessable", result.reason);
+      if (!result.ok) throw HttpProblem.of(result.timedOut ? "unavailable" : "unprocessable", result.reason);
       return reply.status(201).header("location", result.round.url).send(result.round);
     },
   );
@@ -70,11 +78,14 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, exchange: { act
     let check = verified.get(r.uri);
     if (!check) {
       if (verified.size >= VERIFIED_ROUNDS_KEPT) verified.delete(verified.keys().next().value!);
-      check = verifyRound(publishedRound(r));
+      check = verifyRound(publishedRound(r), config.plannerTimeLimit);
       verified.set(r.uri, check);
-      check.catch(() => verified.delete(r.uri));
+      // A round too large to recompute within the limit stays so: kept, so no caller starts it again.
+      check.catch((err) => {
+        if (!(err instanceof PlannerTimeLimitError)) verified.delete(r.uri);
+      });
     }
-    return { round: r.uri, ...(await check) };
+    return { round: r.uri, ...(await check.catch(tooLong)) };
   });
 
   app.post(
@@ -90,7 +101,7 @@ export function registerExchangeRoutes(app: App, deps: HttpDeps, exchange: { act
     async (request) => {
       const round = await fetchRound(request.body.url);
       if (!round) throw HttpProblem.invalid("url", "does not serve a round (problem, plan, digest, plannerVersion)");
-      return { round: request.body.url, ...(await verifyRound(round)) };
+      return { round: request.body.url, ...(await verifyRound(round, config.plannerTimeLimit).catch(tooLong)) };
     },
   );
 

@@ -8,7 +8,8 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
 import type { RoundRow } from "../db/schema/exchange.js";
-import { type PublishedRound, verifyRound } from "./rounds.js";
+import { PlannerTimeLimitError } from "../planning/off-thread.js";
+import { PLANNER_TIME_LIMIT_HINT, type PublishedRound, verifyRound } from "./rounds.js";
 import { findRound } from "./store.js";
 
 export type PlanCheckStatus = "verified" | "mismatch" | "unchecked";
@@ -28,6 +29,7 @@ export class PlanChecks {
     private readonly db: Db,
     private readonly origin: string,
     private readonly log: Pick<Logger, "warn">,
+    private readonly timeLimitSeconds: number,
   ) {}
 
   /**
@@ -61,12 +63,17 @@ export class PlanChecks {
         this.#queued.delete(roundUri);
         return;
       }
-      const check = await verifyRound(round);
+      const check = await verifyRound(round, this.timeLimitSeconds);
       this.#results.set(
         roundUri,
         check.ok ? { status: "verified", detail: null } : { status: "mismatch", detail: check.detail },
       );
     } catch (err) {
+      // Too large to recompute here within the limit: said so, and not tried again on every page.
+      if (err instanceof PlannerTimeLimitError) {
+        this.#results.set(roundUri, { status: "unchecked", detail: `${err.message} (${PLANNER_TIME_LIMIT_HINT})` });
+        return;
+      }
       this.log.warn({ err, round: roundUri }, "could not check a round's plan");
       this.#queued.delete(roundUri);
     }

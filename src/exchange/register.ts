@@ -46,7 +46,7 @@ export function registerExchange(app: App, deps: HttpDeps, community: Community,
   const actions = new ExchangeActions(deps, community);
   actions.registerRatificationHook();
   const rounds = new RoundJobs(deps.context, services.log, options.roundRunner);
-  const planChecks = new PlanChecks(services.db, services.config.origin, services.log);
+  const planChecks = new PlanChecks(services.db, services.config.origin, services.log, services.config.plannerTimeLimit);
   registerExchangeRoutes(app, deps, { actions, rounds });
   onRouteGraphGrew(legsOnNewDepartures);
   onRouteGraphShrank(releaseStrandedLegs);

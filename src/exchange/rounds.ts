@@ -12,7 +12,7 @@ import type { NodeServices } from "../federation/context.js";
 import type { WireParty } from "../federation/mappers/exchange.js";
 import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import { PLANNER_VERSION, type Plan, type Problem, validateProblem } from "../planning/index.js";
-import { solveOffThread } from "../planning/off-thread.js";
+import { PlannerTimeLimitError, solveOffThread } from "../planning/off-thread.js";
 import { buildRoundInputs, localKind } from "./inputs.js";
 import { prepareExchangeEvent, selfUri } from "./publish.js";
 import { buildProblem, checkRound, problemDigest, proposalsFromPlan, type RoundCheck } from "./round.js";
@@ -43,7 +43,10 @@ export interface RoundResult {
   readonly exchanges: readonly string[];
 }
 
-export type RoundOutcome = { ok: true; round: RoundResult } | { ok: false; reason: string };
+export type RoundOutcome =
+  | { ok: true; round: RoundResult }
+  /** `timedOut`: the planner was stopped at its time limit (the node's setting, not the network's fault). */
+  | { ok: false; reason: string; timedOut?: true };
 
 /**
  * Runs a round. Nothing is written until the plan is made and every proposal's
@@ -72,7 +75,13 @@ export async function runRound(ctx: Ctx, options: RoundOptions): Promise<RoundOu
   const valid = validateProblem(problem);
   if (!valid.ok) return { ok: false, reason: `the network view does not make a valid problem: ${valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}` };
   options.onStage?.("solving");
-  const plan = await solveOffThread(problem);
+  let plan: Plan;
+  try {
+    plan = await solveOffThread(problem, { timeLimitSeconds: config.plannerTimeLimit });
+  } catch (err) {
+    if (!(err instanceof PlannerTimeLimitError)) throw err;
+    return { ok: false, reason: `${err.message}; nothing was proposed (${PLANNER_TIME_LIMIT_HINT})`, timedOut: true };
+  }
   options.onStage?.("sending");
   const digest = problemDigest(problem);
   const deadline = new Date(now.getTime() + options.answerSeconds * 1000).toISOString();
@@ -151,11 +160,17 @@ export interface PublishedRound {
   readonly deadline: string;
 }
 
-/** Recompute a published round: digest of its problem, then the plan, compared byte for byte. */
-export async function verifyRound(r: Pick<PublishedRound, "problem" | "plan" | "digest" | "plannerVersion">): Promise<RoundCheck & { plannerVersion: string }> {
+/** Where an operator allows plans more time. */
+export const PLANNER_TIME_LIMIT_HINT = "--planner-time-limit or TENDRIL_PLANNER_TIME_LIMIT allows longer";
+
+/** Recompute a published round: digest of its problem, then the plan, compared byte for byte. Throws PlannerTimeLimitError past the limit. */
+export async function verifyRound(
+  r: Pick<PublishedRound, "problem" | "plan" | "digest" | "plannerVersion">,
+  timeLimitSeconds: number,
+): Promise<RoundCheck & { plannerVersion: string }> {
   const valid = validateProblem(r.problem);
   if (!valid.ok) return { ok: false, reason: "digest-mismatch", detail: "the published problem is not a valid planning problem", plannerVersion: PLANNER_VERSION };
-  const recomputed = await solveOffThread(valid.problem);
+  const recomputed = await solveOffThread(valid.problem, { timeLimitSeconds });
   const check = checkRound(r.problem, { digest: r.digest, plan: r.plan }, recomputed);
   if (check.ok && r.plannerVersion !== PLANNER_VERSION) {
     return { ok: false, reason: "plan-mismatch", detail: `the round used ${r.plannerVersion}, this node runs ${PLANNER_VERSION}`, plannerVersion: PLANNER_VERSION };

@@ -15,6 +15,7 @@ export const PROBLEM_TYPES = {
   unprocessable: { slug: "unprocessable", title: "The request cannot be carried out", status: 422 },
   tooManyRequests: { slug: "too-many-requests", title: "Too many requests", status: 429 },
   badGateway: { slug: "remote-failed", title: "A remote server did not answer as expected", status: 502 },
+  unavailable: { slug: "unavailable", title: "The node cannot do this now", status: 503 },
   internal: { slug: "internal", title: "Internal server error", status: 500 },
 } as const;
 

@@ -4,7 +4,9 @@
  * thread would stop the node answering HTTP and its inbox for as long as the
  * solve takes (seconds on a large network view). A server therefore solves in
  * one worker thread, started on first use and stopped after a minute idle so
- * an idle node does not keep HiGHS's memory. The CLI and the tests of the
+ * an idle node does not keep HiGHS's memory. A solve may be given a time
+ * limit: HiGHS cannot be interrupted from outside, so past it the thread is
+ * stopped (the next solve starts a fresh one). The CLI and the tests of the
  * planner itself call `solve` directly.
  */
 import { Worker } from "node:worker_threads";
@@ -16,6 +18,22 @@ const IDLE_MS = 60_000;
 interface Pending {
   readonly resolve: (plan: Plan) => void;
   readonly reject: (err: Error) => void;
+  readonly timer?: NodeJS.Timeout;
+  /** The thread solving it: a stopped thread's late exit fails only its own solves. */
+  readonly worker: Worker;
+}
+
+/** A solve stopped at its time limit. */
+export class PlannerTimeLimitError extends Error {
+  constructor(readonly seconds: number) {
+    super(`the planner ran longer than its time limit of ${seconds} s and was stopped`);
+    this.name = "PlannerTimeLimitError";
+  }
+}
+
+export interface OffThreadOptions {
+  /** Seconds from the call (waiting behind other solves included) after which this solve is stopped. */
+  readonly timeLimitSeconds?: number;
 }
 
 let worker: Worker | null = null;
@@ -24,12 +42,14 @@ const pending = new Map<number, Pending>();
 let idleTimer: NodeJS.Timeout | undefined;
 
 /** Solves `problem` (already validated) in the planner thread; same result as `solve`. */
-export function solveOffThread(problem: Problem): Promise<Plan> {
+export function solveOffThread(problem: Problem, options: OffThreadOptions = {}): Promise<Plan> {
   const w = worker ?? start();
   clearTimeout(idleTimer);
   const id = nextId++;
+  const limit = options.timeLimitSeconds;
   return new Promise<Plan>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    const timer = limit === undefined ? undefined : setTimeout(() => stopOverdue(w, id, limit), limit * 1000);
+    pending.set(id, { resolve, reject, timer, worker: w });
     // Someone waits for this solve: the thread keeps the process alive until it answers.
     w.ref();
     w.postMessage({ id, problem });
@@ -50,6 +70,7 @@ function start(): Worker {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
+    clearTimeout(p.timer);
     if (m.error !== undefined) p.reject(new Error(`planner failed: ${m.error}`));
     else p.resolve(m.plan!);
     if (pending.size === 0) {
@@ -61,7 +82,9 @@ function start(): Worker {
   const fail = (err: Error) => {
     if (worker === w) worker = null;
     for (const [id, p] of pending) {
+      if (p.worker !== w) continue;
       pending.delete(id);
+      clearTimeout(p.timer);
       p.reject(err);
     }
   };
@@ -72,6 +95,26 @@ function start(): Worker {
   w.unref();
   worker = w;
   return w;
+}
+
+/**
+ * Solve `id` passed its limit: it fails with PlannerTimeLimitError, the
+ * solves queued behind it on the same thread fail saying why, and the thread
+ * is stopped (the only way to stop HiGHS mid-solve).
+ */
+function stopOverdue(w: Worker, id: number, seconds: number): void {
+  const overdue = pending.get(id);
+  if (!overdue || worker !== w) return;
+  worker = null;
+  pending.delete(id);
+  overdue.reject(new PlannerTimeLimitError(seconds));
+  for (const [other, p] of pending) {
+    if (p.worker !== w) continue;
+    pending.delete(other);
+    clearTimeout(p.timer);
+    p.reject(new Error("planner stopped: a solve before this one ran past its time limit; try again"));
+  }
+  void w.terminate();
 }
 
 async function stopIdle(w: Worker): Promise<void> {

@@ -49,7 +49,7 @@ t.test("a failing solve is reported and the thread keeps serving", async (t) => 
 
 t.test("solves sent together are all answered, each with its own plan", async (t) => {
   const problems = [1, 2, 3].map((seed) => generateProblem(50, 5, "loose", seed));
-  const plans = await Promise.all(problems.map(solveOffThread));
+  const plans = await Promise.all(problems.map((p) => solveOffThread(p)));
   for (const [i, p] of problems.entries())
     t.equal(canonicalJson(plans[i]!), canonicalJson(await solve(p)), `problem ${i + 1}`);
 });
@@ -58,4 +58,30 @@ t.test("after the thread is stopped, the next solve starts a new one", async (t)
   await stopPlannerThread();
   const plan = await solveOffThread(generateProblem(50, 5, "loose", 4));
   t.ok(plan.needs.length > 0);
+});
+
+t.test("a solve past its time limit is stopped, says so, and the next solve gets a fresh thread", async (t) => {
+  // Takes seconds to solve (binding room merges its resources into one LP).
+  const slow = generateProblem(200, 20, "binding");
+  const started = performance.now();
+  const overdue = solveOffThread(slow, { timeLimitSeconds: 0.5 });
+  const queued = solveOffThread(generateProblem(50, 5, "loose", 5));
+  await t.rejects(overdue, {
+    name: "PlannerTimeLimitError",
+    message: /ran longer than its time limit of 0.5 s and was stopped/,
+  });
+  const waited = performance.now() - started;
+  t.ok(waited < 3000, `stopped after ${waited.toFixed(0)} ms, not when the solve would have ended`);
+  t.ok(waited >= 500, "not before its limit");
+  await t.rejects(
+    queued,
+    /a solve before this one ran past its time limit; try again/,
+    "the solve queued behind it is told why",
+  );
+  const small = generateProblem(50, 5, "loose", 6);
+  t.equal(
+    canonicalJson(await solveOffThread(small, { timeLimitSeconds: 60 })),
+    canonicalJson(await solve(small)),
+    "the next solve works",
+  );
 });
