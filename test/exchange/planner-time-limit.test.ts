@@ -9,7 +9,7 @@ import pino from "pino";
 import { PlanChecks } from "../../src/exchange/plan-checks.js";
 import { findRound, insertRound } from "../../src/exchange/store.js";
 import { stopPlannerThread } from "../../src/planning/off-thread.js";
-import { buildTestApp } from "../helpers/test-app.js";
+import { buildTestApp, startRound } from "../helpers/test-app.js";
 
 const TOO_SHORT = 0.001;
 t.teardown(stopPlannerThread);
@@ -17,12 +17,7 @@ t.teardown(stopPlannerThread);
 t.test("a round whose plan takes longer than the limit fails with 503, saying so, and proposes nothing", async (t) => {
   await stopPlannerThread();
   const node = await buildTestApp(t, { plannerTimeLimit: TOO_SHORT });
-  const res = await node.app.inject({
-    method: "POST",
-    url: "/api/rounds",
-    headers: { ...node.auth, "content-type": "application/json" },
-    payload: "{}",
-  });
+  const res = await startRound(node);
   t.equal(res.statusCode, 503, res.body);
   t.equal(res.headers["content-type"], "application/problem+json; charset=utf-8");
   t.match(res.json(), {
@@ -37,12 +32,7 @@ t.test(
   "recomputing a round past the limit: 503 on /rounds/:id/verify (kept), unchecked on proposal pages",
   async (t) => {
     const source = await buildTestApp(t);
-    const started = await source.app.inject({
-      method: "POST",
-      url: "/api/rounds",
-      headers: { ...source.auth, "content-type": "application/json" },
-      payload: "{}",
-    });
+    const started = await startRound(source);
     t.equal(started.statusCode, 201, started.body);
     const row = findRound(source.services.db, started.json().id)!;
 

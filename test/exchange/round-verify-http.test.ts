@@ -1,14 +1,9 @@
 import t from "tap";
-import { buildTestApp } from "../helpers/test-app.js";
+import { buildTestApp, startRound } from "../helpers/test-app.js";
 
 t.test("GET /rounds/:id/verify recomputes a published round and answers every caller alike", async (t) => {
   const node = await buildTestApp(t);
-  const started = await node.app.inject({
-    method: "POST",
-    url: "/api/rounds",
-    headers: { ...node.auth, "content-type": "application/json" },
-    payload: "{}",
-  });
+  const started = await startRound(node);
   t.equal(started.statusCode, 201, started.body);
   const id = started.json().id as string;
   const answers = await Promise.all([1, 2, 3].map(() => node.app.inject({ url: `/rounds/${id}/verify` })));

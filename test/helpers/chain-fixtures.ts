@@ -7,7 +7,8 @@
  */
 import { outboxTable } from "../../src/db/schema/federation.js";
 import { onHaulEvent } from "../../src/federation/inbox/transport.js";
-import { toHaulEventCreate } from "../../src/federation/mappers/haul.js";
+import { Delete } from "@fedify/vocab";
+import { type HaulEventPayload, toHaulEventCreate } from "../../src/federation/mappers/haul.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import { saveRoute } from "../../src/transport/store.js";
 
@@ -76,10 +77,10 @@ export const sentActivities = (db: any): { to: string[]; text: string }[] =>
     .all()
     .map((o: any) => ({ to: JSON.parse(o.audienceJson).actors.map((a: any) => a.id), text: o.activityJson as string }));
 
-/** Delivers to the node's inbox listener a decline of `haul` by remote driver `who` (activity id `id`); asserts it was taken. */
-export async function declineFrom(t: any, ctx: unknown, haul: string, who: string, id: string): Promise<void> {
+/** A remote driver's haul event as the inbox gets it: delivered to the node's listener, asserted taken. */
+async function eventFrom(t: any, ctx: unknown, event: HaulEventPayload, who: string, id: string): Promise<void> {
   const create = toHaulEventCreate(
-    { type: "decline", haul },
+    event,
     new URL(`http://127.0.0.1:3/activities/${id}`),
     new URL(`http://127.0.0.1:3/activities/${id}/note`),
     new URL(who),
@@ -88,3 +89,25 @@ export async function declineFrom(t: any, ctx: unknown, haul: string, who: strin
   const note = await create.getObject();
   t.equal(await onHaulEvent(ctx as never, create, note as never), true);
 }
+
+/** Remote driver `who` declines `haul` (activity id `id`). */
+export const declineFrom = (t: any, ctx: unknown, haul: string, who: string, id: string) =>
+  eventFrom(t, ctx, { type: "decline", haul }, who, id);
+
+/** The driver of remote route `name` (see remoteRoute) accepts `haul` on that route's departure. */
+export const acceptOnRoute = (t: any, ctx: unknown, haul: string, name: string) =>
+  eventFrom(
+    t,
+    ctx,
+    { type: "accept", haul, departure: `http://127.0.0.1:3/routes/${name}/departures/1` },
+    remoteDriver(name),
+    `accept-${name}`,
+  );
+
+/** Its driver's Delete of remote route `name` (see remoteRoute). */
+export const remoteRouteDelete = (name: string) =>
+  new Delete({
+    id: new URL(`http://127.0.0.1:3/activities/del-${name}`),
+    actor: new URL(remoteDriver(name)),
+    object: new URL(`http://127.0.0.1:3/routes/${name}`),
+  });

@@ -53,3 +53,13 @@ export async function addDriver(node: TestNode, name: string) {
     auth: { authorization: `Bearer ${token}` },
   };
 }
+
+/** POST /api/rounds as the node's admin, with this body: the reply. */
+export function startRound(node: TestNode, body: Record<string, unknown> = {}) {
+  return node.app.inject({
+    method: "POST",
+    url: "/api/rounds",
+    headers: { ...node.auth, "content-type": "application/json" },
+    payload: JSON.stringify(body),
+  });
+}

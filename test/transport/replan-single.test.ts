@@ -3,13 +3,12 @@
  * of that one segment when nobody is left to carry it: its candidates all
  * refused, or the departure it was accepted on is gone.
  */
-import { Delete } from "@fedify/vocab";
 import t from "tap";
 import { haulsTable } from "../../src/db/schema/transport.js";
-import { onHaulEvent, onRouteDelete } from "../../src/federation/inbox/transport.js";
-import { toHaulEventCreate } from "../../src/federation/mappers/haul.js";
+import { onRouteDelete } from "../../src/federation/inbox/transport.js";
 import { findHaulByUri } from "../../src/transport/store.js";
 import {
+  acceptOnRoute,
   at,
   b,
   c,
@@ -18,6 +17,7 @@ import {
   json,
   remoteDriver as driver,
   remoteRoute as route,
+  remoteRouteDelete,
   sentActivities,
 } from "../helpers/chain-fixtures.js";
 import { buildTestApp } from "../helpers/test-app.js";
@@ -84,25 +84,14 @@ t.test("its only driver declines: a new haul is asked of another departure's dri
 
 t.test("its accepted departure's route is withdrawn: a chain of two segments replaces it", async (t) => {
   const { node, db, ctx, haul } = await setUp(t, c);
-  const accept = toHaulEventCreate(
-    { type: "accept", haul, departure: "http://127.0.0.1:3/routes/x/departures/1" },
-    new URL("http://127.0.0.1:3/activities/a1"),
-    new URL("http://127.0.0.1:3/activities/a1/note"),
-    new URL(driver("x")),
-    [flourRequest.from],
-  );
-  t.equal(await onHaulEvent(ctx as never, accept, (await accept.getObject()) as never), true);
+  await acceptOnRoute(t, ctx, haul, "x");
   t.equal(findHaulByUri(db, haul)!.status, "accepted");
   route(db, "y", [flourRequest.from, b], at(1));
   route(db, "w", [b, c], at(5));
   t.equal(rowsOf(db).length, 1, "new routes alone re-plan nothing: the haul has its driver");
 
   const before = sentActivities(db).length;
-  const del = new Delete({
-    id: new URL("http://127.0.0.1:3/activities/del-x"),
-    actor: new URL(driver("x")),
-    object: new URL("http://127.0.0.1:3/routes/x"),
-  });
+  const del = remoteRouteDelete("x");
   t.equal(await onRouteDelete(ctx as never, del), true);
   const rows = db.select().from(haulsTable).all();
   t.same(

@@ -1,12 +1,12 @@
-import { Delete } from "@fedify/vocab";
 import t from "tap";
 import { haulRefusalsTable, haulsTable } from "../../src/db/schema/transport.js";
-import { onHaulEvent, onHaulOffer, onRouteDelete } from "../../src/federation/inbox/transport.js";
-import { toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/haul.js";
+import { onHaulOffer, onRouteDelete } from "../../src/federation/inbox/transport.js";
+import { toHaulOffer } from "../../src/federation/mappers/haul.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import { checkPickup } from "../../src/transport/hand-over.js";
 import { findHaulByUri, saveRoute, updateHaul } from "../../src/transport/store.js";
 import {
+  acceptOnRoute,
   at,
   b,
   c,
@@ -14,6 +14,7 @@ import {
   flourRequest,
   remoteDriver as driver,
   remoteRoute as route,
+  remoteRouteDelete,
   self,
   sentActivities as outbox,
   stop,
@@ -278,23 +279,12 @@ t.test("a remote driver's route withdrawn after accepting a segment: the segment
   const { node, db, chain } = await setUp(t);
   const ctx = node.federation.createContext(new URL(node.services.config.origin), node.services);
   const seg2 = chain.segments[1].uri as string;
-  const accept = toHaulEventCreate(
-    { type: "accept", haul: seg2, departure: "http://127.0.0.1:3/routes/y/departures/1" },
-    new URL("http://127.0.0.1:3/activities/a1"),
-    new URL("http://127.0.0.1:3/activities/a1/note"),
-    new URL(driver("y")),
-    [self],
-  );
-  t.equal(await onHaulEvent(ctx as never, accept, (await accept.getObject()) as never), true);
+  await acceptOnRoute(t, ctx, seg2, "y");
   t.equal(findHaulByUri(db, seg2)!.status, "accepted", "y accepted segment 2");
   route(db, "z", [b, c], at(5));
   t.equal(db.select().from(haulsTable).all().length, 2, "a new route alone re-plans nothing: segment 2 is taken");
   const before = outbox(db).length;
-  const del = new Delete({
-    id: new URL("http://127.0.0.1:3/activities/del-y"),
-    actor: new URL(driver("y")),
-    object: new URL("http://127.0.0.1:3/routes/y"),
-  });
+  const del = remoteRouteDelete("y");
   t.equal(await onRouteDelete(ctx as never, del), true);
   expectSegment2ReplacedByZ(t, db);
   const sent = outbox(db).slice(before);
