@@ -18,9 +18,11 @@ const IDLE_MS = 60_000;
 interface Pending {
   readonly resolve: (plan: Plan) => void;
   readonly reject: (err: Error) => void;
-  readonly timer?: NodeJS.Timeout;
   /** The thread solving it: a stopped thread's late exit fails only its own solves. */
   readonly worker: Worker;
+  readonly limitSeconds?: number;
+  /** Set once the thread starts on it (the solves ahead of it answered). */
+  timer?: NodeJS.Timeout;
 }
 
 /** A solve stopped at its time limit. */
@@ -32,7 +34,7 @@ export class PlannerTimeLimitError extends Error {
 }
 
 export interface OffThreadOptions {
-  /** Seconds from the call (waiting behind other solves included) after which this solve is stopped. */
+  /** Seconds this solve may run, counted from when the thread starts on it (not while it waits behind others). */
   readonly timeLimitSeconds?: number;
 }
 
@@ -46,14 +48,29 @@ export function solveOffThread(problem: Problem, options: OffThreadOptions = {})
   const w = worker ?? start();
   clearTimeout(idleTimer);
   const id = nextId++;
-  const limit = options.timeLimitSeconds;
   return new Promise<Plan>((resolve, reject) => {
-    const timer = limit === undefined ? undefined : setTimeout(() => stopOverdue(w, id, limit), limit * 1000);
-    pending.set(id, { resolve, reject, timer, worker: w });
+    pending.set(id, { resolve, reject, worker: w, limitSeconds: options.timeLimitSeconds });
     // Someone waits for this solve: the thread keeps the process alive until it answers.
     w.ref();
     w.postMessage({ id, problem });
+    startClock(w);
   });
+}
+
+/**
+ * The thread solves in the order solves were sent (the order of `pending`),
+ * so the first solve of `w` still pending is the one running: its time
+ * limit starts now, if it has not started already.
+ */
+function startClock(w: Worker): void {
+  for (const [id, p] of pending) {
+    if (p.worker !== w) continue;
+    if (p.limitSeconds !== undefined && p.timer === undefined) {
+      const seconds = p.limitSeconds;
+      p.timer = setTimeout(() => stopOverdue(w, id, seconds), seconds * 1000);
+    }
+    return;
+  }
 }
 
 /** Stops the planner thread now; solves still waiting fail. (Nodes need not call it: an idle thread keeps no process alive and stops after a minute.) */
@@ -73,6 +90,7 @@ function start(): Worker {
     clearTimeout(p.timer);
     if (m.error !== undefined) p.reject(new Error(`planner failed: ${m.error}`));
     else p.resolve(m.plan!);
+    startClock(w);
     if (pending.size === 0) {
       w.unref();
       idleTimer = setTimeout(() => void stopIdle(w), IDLE_MS).unref();

@@ -85,3 +85,14 @@ t.test("a solve past its time limit is stopped, says so, and the next solve gets
     "the next solve works",
   );
 });
+
+t.test("a solve's time limit counts from when the thread starts on it, not while it waits", async (t) => {
+  const ahead = solveOffThread(generateProblem(50, 50, "binding"));
+  const behind = generateProblem(50, 5, "loose", 7);
+  const started = performance.now();
+  const plan = await solveOffThread(behind, { timeLimitSeconds: 0.5 });
+  const waited = performance.now() - started;
+  t.ok(waited > 500, `it waited ${waited.toFixed(0)} ms behind the solve ahead, longer than its own limit`);
+  t.equal(canonicalJson(plan), canonicalJson(await solve(behind)), "and was solved all the same");
+  t.ok((await ahead).needs.length > 0);
+});
