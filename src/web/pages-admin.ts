@@ -98,7 +98,7 @@ ${
   hauls.length === 0
     ? html`<p class="empty">${t.none}</p>`
     : html`<table><thead><tr><th scope="col">${t.resource}</th><th scope="col">${t.quantity}</th><th scope="col">${t.status}</th><th scope="col">${t.updated}</th></tr></thead><tbody>${hauls.map(
-        (h) => html`<tr><td>${h.resource}</td><td>${h.quantity} ${h.unit}</td><td>${t.haulStatus[h.status as keyof typeof t.haulStatus] ?? h.status}${h.flag ? html` <strong>(${h.flag})</strong>` : ""}</td><td>${when(h.updatedAt)}</td></tr>`,
+        (h) => html`<tr><td>${h.resource}</td><td>${h.quantity} ${h.unit}</td><td>${t.haulStatus[h.status as keyof typeof t.haulStatus] ?? h.status}${h.flag ? html` <strong>(${t.haulFlag[h.flag as keyof typeof t.haulFlag] ?? h.flag})</strong>` : ""}</td><td>${when(h.updatedAt)}</td></tr>`,
       )}</tbody></table>`
 }
 </section>

@@ -213,6 +213,16 @@ export const en = {
     received: "received",
     cancelled: "cancelled",
   },
+  /** Why a haul needs attention, by its `flag` (docs/protocol.md). */
+  haulFlag: {
+    replanned: "re-planned: asked of other drivers",
+    no_way: "no way left: nobody can carry it",
+    route_withdrawn: "its route was withdrawn",
+    departure_changed: "its departure was dropped from the route",
+    departure_withdrawn: "its departure was withdrawn",
+    superseded: "asked again of other drivers",
+    lapsed: "nobody took it in time",
+  },
   drivers: "Drivers",
   registerDriver: "Register a driver",
   contact: "Contact",

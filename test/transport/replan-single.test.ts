@@ -21,6 +21,7 @@ import {
   sentActivities,
 } from "../helpers/chain-fixtures.js";
 import { buildTestApp } from "../helpers/test-app.js";
+import { FormClient } from "../helpers/web-client.js";
 
 /** One node, route x covering `to` from here; a haul of 40 kg of flour to `to` requested over the API. */
 async function setUp(t: any, to: string) {
@@ -80,6 +81,10 @@ t.test("its only driver declines: a new haul is asked of another departure's dri
     ],
     "the API shows both",
   );
+  const admin = new FormClient(node);
+  await admin.login({ as: "admin", token: node.token });
+  const page = (await admin.get("/admin")).body;
+  t.match(page, /cancelled <strong>\(re-planned: asked of other drivers\)<\/strong>/, "the dashboard says why in words");
 });
 
 t.test("its accepted departure's route is withdrawn: a chain of two segments replaces it", async (t) => {
