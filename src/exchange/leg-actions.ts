@@ -16,13 +16,13 @@ import type { NodeServices } from "../federation/context.js";
 import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import { findItem } from "../supply/store.js";
 import { findNetworkItem } from "../supply/view-store.js";
-import { PLANNING_HORIZON_DAYS, prepareHaulEvent } from "../transport/federate.js";
+import { PLANNING_HORIZON_DAYS, prepareHaulEvent, type ShrunkRoute } from "../transport/federate.js";
 import { fieldsOf, stateOf } from "../transport/haul-rows.js";
 import { applyHaulEvent } from "../transport/hauls.js";
 import { prepareHaulRequest } from "../transport/request-haul.js";
 import { haulStep } from "../transport/haul-actions.js";
 import { departureGone } from "../transport/replan.js";
-import { findHaulByUri, graphInput, insertHaul, listHauls, updateHaul } from "../transport/store.js";
+import { findHaulByUri, graphInput, insertHaul, listHauls, openHaulsRequestedBy, updateHaul } from "../transport/store.js";
 import { findWays } from "../transport/ways.js";
 import { type CandidateWay, type CurrentRequest, decideLeg, type LegRequests } from "./legs.js";
 import { isExchangeLeg } from "./haul-link.js";
@@ -65,18 +65,19 @@ export async function serveLegs(ctx: Ctx, row: ExchangeRow, view: ExchangeView, 
 }
 
 /**
- * After departures left the route graph: every leg haul we asked for that was
- * accepted on a departure now gone is cancelled, saying why, so every party
- * sees that driver gone from the leg (haulDeclined) and the leg is asked of
- * other drivers (serveLegs runs when the step settles). Goods already picked
- * up are left alone; chain segments are re-planned by transport instead.
+ * After a driver's departures left the route graph: every leg haul we asked
+ * for that this driver accepted on a departure now gone is cancelled, saying
+ * why, so every party sees that driver gone from the leg (haulDeclined) and
+ * the leg is asked of other drivers (serveLegs runs when the step settles).
+ * Goods already picked up are left alone; chain segments are re-planned by
+ * transport instead.
  */
-export async function releaseStrandedLegs(ctx: Ctx): Promise<void> {
+export async function releaseStrandedLegs(ctx: Ctx, route: ShrunkRoute): Promise<void> {
   const { db, log, config } = ctx.data;
-  const me = selfUri(ctx);
   const graph = graphInput(db);
-  const stranded = listHauls(db).filter(
-    (h) => h.requesterUri === me && h.chainUri === null && isExchangeLeg(db, h) && departureGone(h, graph),
+  const stranded = openHaulsRequestedBy(db, selfUri(ctx)).filter(
+    (h) =>
+      h.chainUri === null && h.driverUri === route.driverUri && isExchangeLeg(db, h) && departureGone(h, graph),
   );
   for (const h of stranded) {
     try {

@@ -144,20 +144,27 @@ export async function routeGraphGrew(ctx: Ctx): Promise<void> {
   for (const l of graphListeners) await l(ctx).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
 }
 
-const shrinkListeners = new Set<GraphListener>();
+/** A route that lost departures: the whole route withdrawn, or some of its departures. */
+export interface ShrunkRoute {
+  readonly uri: string;
+  readonly driverUri: string;
+}
+
+type ShrinkListener = (ctx: Ctx, route: ShrunkRoute) => Promise<void>;
+const shrinkListeners = new Set<ShrinkListener>();
 
 /**
  * Other features (the exchange's legs) hear when departures left the route
  * graph — a route or one departure withdrawn, here or by another node's
  * driver — so that what was promised on them can be asked of someone else.
  */
-export function onRouteGraphShrank(listener: GraphListener): void {
+export function onRouteGraphShrank(listener: ShrinkListener): void {
   shrinkListeners.add(listener);
 }
 
-/** Called after the commit that withdrew a route or departures. */
-export async function routeGraphShrank(ctx: Ctx): Promise<void> {
-  for (const l of shrinkListeners) await l(ctx).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
+/** Called after the commit that withdrew `route` or some of its departures. */
+export async function routeGraphShrank(ctx: Ctx, route: ShrunkRoute): Promise<void> {
+  for (const l of shrinkListeners) await l(ctx, route).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
 }
 
 /**

@@ -103,6 +103,16 @@ export function departureGone(s: SegmentRow, graph: Graph): boolean {
   return !r || r.withdrawn;
 }
 
+/**
+ * Whether a driver's withdrawal (of a route, or of some of its departures)
+ * can leave this segment stuck: that driver carries it, or it is open and
+ * that driver is one of its candidates. Others need no second look.
+ */
+export function mayStrand(s: Pick<SegmentRow, "status" | "driverUri" | "driversJson">, driverUri: string): boolean {
+  if (s.driverUri === driverUri) return true;
+  return s.status === "open" && (JSON.parse(s.driversJson) as { id: string }[]).some((d) => d.id === driverUri);
+}
+
 /** A segment that needs a new way: open with nobody left, or accepted on a departure that is gone. */
 function isStuck(s: SegmentRow, refused: ReadonlySet<string>, graph: Graph): boolean {
   return noCandidateLeft(s, refused, graph) || departureGone(s, graph);

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, like, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, like, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import {
   type DepartureLegRow,
@@ -258,35 +258,12 @@ export function haulsOnRoute(db: Db, routeUri: string): HaulRow[] {
   return db.select().from(haulsTable).where(and(isNotNull(haulsTable.departureUri), inArray(haulsTable.departureUri, deps))).all();
 }
 
-/** Chains this requester asked for that still have a segment waiting for or promised a driver. */
-export function openChainsRequestedBy(db: Db, requesterUri: string): string[] {
-  return db
-    .selectDistinct({ chainUri: haulsTable.chainUri })
-    .from(haulsTable)
-    .where(
-      and(
-        eq(haulsTable.requesterUri, requesterUri),
-        isNotNull(haulsTable.chainUri),
-        inArray(haulsTable.status, ["open", "accepted"]),
-      ),
-    )
-    .orderBy(asc(haulsTable.chainUri))
-    .all()
-    .map((r) => r.chainUri!);
-}
-
-/** Hauls of one departure (no chain) this requester asked for that still wait for or have a driver. */
-export function openSingleHaulsRequestedBy(db: Db, requesterUri: string): HaulRow[] {
+/** Hauls (chain segments or not) this requester asked for that still wait for or have a driver. */
+export function openHaulsRequestedBy(db: Db, requesterUri: string): HaulRow[] {
   return db
     .select()
     .from(haulsTable)
-    .where(
-      and(
-        eq(haulsTable.requesterUri, requesterUri),
-        isNull(haulsTable.chainUri),
-        inArray(haulsTable.status, ["open", "accepted"]),
-      ),
-    )
+    .where(and(eq(haulsTable.requesterUri, requesterUri), inArray(haulsTable.status, ["open", "accepted"])))
     .orderBy(asc(haulsTable.id))
     .all();
 }

@@ -1,6 +1,6 @@
 import t from "tap";
 import { initialLegs } from "../../src/transport/capacity.js";
-import { decideReplan, departureGone, noCandidateLeft, type SegmentRow } from "../../src/transport/replan.js";
+import { decideReplan, departureGone, mayStrand, noCandidateLeft, type SegmentRow } from "../../src/transport/replan.js";
 import type { KnownDeparture, KnownRoute } from "../../src/transport/route-graph.js";
 
 const H = 3_600_000;
@@ -169,4 +169,13 @@ t.test("a stranded accepted segment with no other way is flagged no_way once", a
     stuck: "h0",
     flag: [],
   });
+});
+
+t.test("a driver's withdrawal needs a second look only at what that driver carries or may be asked to", async (t) => {
+  const open = seg(0, "O", "B", ["drv-x", "drv-w"]);
+  t.equal(mayStrand(open, "drv-x"), true, "an open segment with the driver among its candidates");
+  t.equal(mayStrand(open, "drv-y"), false, "an open segment the driver was never asked for");
+  const taken = seg(1, "B", "C", ["drv-y", "drv-v"], { status: "accepted", driverUri: "drv-y", departureUri: "y/1" });
+  t.equal(mayStrand(taken, "drv-y"), true, "a segment the driver accepted");
+  t.equal(mayStrand(taken, "drv-v"), false, "a segment another candidate accepted");
 });

@@ -87,7 +87,7 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
   // A replay stored nothing, so it asks nobody anything.
   if (stored) await routeGraphGrew(ctx);
   // A departure withdrawn may strand a chain segment or an exchange leg we asked for.
-  if (stored && departureLost) await departuresWithdrawn(ctx);
+  if (stored && departureLost) await departuresWithdrawn(ctx, { uri: routeUri, driverUri: activity.actorId!.href });
   return true;
 }
 
@@ -105,7 +105,7 @@ export async function onRouteDelete(ctx: Ctx, del: Delete): Promise<boolean> {
       if (h.status !== "received" && h.status !== "cancelled") updateHaul(db, h.id, { flag: "route_withdrawn" });
     return true;
   });
-  if (fresh) await departuresWithdrawn(ctx);
+  if (fresh) await departuresWithdrawn(ctx, { uri: route.uri, driverUri: route.driverUri });
   return true;
 }
 
