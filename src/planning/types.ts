@@ -1,6 +1,6 @@
 /** The planner's data shapes: the contract in docs/planning.md, as types. */
 
-export const PLANNER_VERSION = "tendril-planner/1.2.0";
+export const PLANNER_VERSION = "tendril-planner/1.2.1";
 
 export const PRIORITIES = ["essential", "important", "ordinary"] as const;
 export type Priority = (typeof PRIORITIES)[number];
