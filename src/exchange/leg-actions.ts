@@ -16,7 +16,7 @@ import type { NodeServices } from "../federation/context.js";
 import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import { findItem } from "../supply/store.js";
 import { findNetworkItem } from "../supply/view-store.js";
-import { PLANNING_HORIZON_DAYS, prepareHaulEvent, type ShrunkRoute } from "../transport/federate.js";
+import { PLANNING_HORIZON_DAYS, prepareHaulEvent } from "../transport/federate.js";
 import { fieldsOf, stateOf } from "../transport/haul-rows.js";
 import { applyHaulEvent } from "../transport/hauls.js";
 import { prepareHaulRequest } from "../transport/request-haul.js";
@@ -72,12 +72,12 @@ export async function serveLegs(ctx: Ctx, row: ExchangeRow, view: ExchangeView, 
  * Goods already picked up are left alone; chain segments are re-planned by
  * transport instead.
  */
-export async function releaseStrandedLegs(ctx: Ctx, route: ShrunkRoute): Promise<void> {
+export async function releaseStrandedLegs(ctx: Ctx, driverUri: string): Promise<void> {
   const { db, log, config } = ctx.data;
   const graph = graphInput(db);
   const stranded = openHaulsRequestedBy(db, selfUri(ctx)).filter(
     (h) =>
-      h.chainUri === null && h.driverUri === route.driverUri && isExchangeLeg(db, h) && departureGone(h, graph),
+      h.chainUri === null && h.driverUri === driverUri && isExchangeLeg(db, h) && departureGone(h, graph),
   );
   for (const h of stranded) {
     try {

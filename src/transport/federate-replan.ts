@@ -14,7 +14,7 @@ import type { NodeServices } from "../federation/context.js";
 import type { Party } from "../federation/mappers/haul.js";
 import { commitWithActivities, type PreparedActivity } from "../federation/outbox.js";
 import type { ChainOptions } from "./chains.js";
-import { prepareHaulEvent, publishCapacity, routeGraphShrank, type ShrunkRoute } from "./federate.js";
+import { prepareHaulEvent, publishCapacity, routeGraphShrank } from "./federate.js";
 import { driversOf, newChainUri } from "./federate-chain.js";
 import { haulLookedAfter } from "./haul-observers.js";
 import { releaseIfCarriedHere } from "./haul-rows.js";
@@ -50,7 +50,9 @@ const subjectOf = (h: Pick<HaulRow, "uri" | "chainUri">): ReplanSubject =>
   h.chainUri ? { chain: h.chainUri } : { haul: h.uri };
 
 /**
- * After a refusal (or a withdrawn departure) was committed: it stands
+ * After a refusal (or a withdrawn departure) of one of our requests was
+ * committed: its chain, or the haul itself unless another feature looks
+ * after it, is re-planned if stuck. The refusal stands
  * whatever happens here, so a failed re-plan is logged, not thrown (an inbox
  * retry would find the activity already processed; an HTTP caller's decline
  * did succeed). The next refusal or withdrawal tries again.
@@ -77,20 +79,22 @@ async function replanLogged(ctx: Ctx, subject: ReplanSubject): Promise<void> {
  * candidates). Those with nothing stuck are left as they are; the others
  * need no look at all, which keeps a withdrawal cheap on a busy node.
  */
-export async function replanAfterWithdrawal(ctx: Ctx, route: ShrunkRoute): Promise<void> {
-  const { db } = ctx.data;
+export async function replanAfterWithdrawal(ctx: Ctx, driverUri: string): Promise<void> {
   const self = ctx.getActorUri(ctx.data.config.handle).href;
-  const touched = openHaulsRequestedBy(db, self).filter((h) => mayStrand(h, route.driverUri));
-  for (const chain of new Set(touched.flatMap((h) => (h.chainUri ? [h.chainUri] : []))))
-    await replanLogged(ctx, { chain });
-  for (const h of touched)
-    if (!h.chainUri && !haulLookedAfter(db, h)) await replanLogged(ctx, { haul: h.uri });
+  const touched = openHaulsRequestedBy(ctx.data.db, self).filter((h) => mayStrand(h, driverUri));
+  // One look per chain, however many of its segments the driver touches.
+  const seen = new Set<string>();
+  for (const h of touched) {
+    if (h.chainUri && seen.has(h.chainUri)) continue;
+    if (h.chainUri) seen.add(h.chainUri);
+    await replanAfterRefusal(ctx, h);
+  }
 }
 
 /** After the commit that withdrew a route or departures: our hauls are re-planned, then other features hear of it. */
-export async function departuresWithdrawn(ctx: Ctx, route: ShrunkRoute): Promise<void> {
-  await replanAfterWithdrawal(ctx, route);
-  await routeGraphShrank(ctx, route);
+export async function departuresWithdrawn(ctx: Ctx, driverUri: string): Promise<void> {
+  await replanAfterWithdrawal(ctx, driverUri);
+  await routeGraphShrank(ctx, driverUri);
 }
 
 /** Re-plans the chain, or the haul, if a segment of it has nobody left; returns what was done. */

@@ -144,13 +144,8 @@ export async function routeGraphGrew(ctx: Ctx): Promise<void> {
   for (const l of graphListeners) await l(ctx).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
 }
 
-/** A route that lost departures: the whole route withdrawn, or some of its departures. */
-export interface ShrunkRoute {
-  readonly uri: string;
-  readonly driverUri: string;
-}
-
-type ShrinkListener = (ctx: Ctx, route: ShrunkRoute) => Promise<void>;
+/** Told the actor URI of the driver who withdrew a route or some of its departures. */
+type ShrinkListener = (ctx: Ctx, driverUri: string) => Promise<void>;
 const shrinkListeners = new Set<ShrinkListener>();
 
 /**
@@ -162,9 +157,9 @@ export function onRouteGraphShrank(listener: ShrinkListener): void {
   shrinkListeners.add(listener);
 }
 
-/** Called after the commit that withdrew `route` or some of its departures. */
-export async function routeGraphShrank(ctx: Ctx, route: ShrunkRoute): Promise<void> {
-  for (const l of shrinkListeners) await l(ctx, route).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
+/** Called after the commit in which driver `driverUri` withdrew a route or some of its departures. */
+export async function routeGraphShrank(ctx: Ctx, driverUri: string): Promise<void> {
+  for (const l of shrinkListeners) await l(ctx, driverUri).catch((err: unknown) => ctx.data.log.warn({ err }, "route graph listener failed"));
 }
 
 /**

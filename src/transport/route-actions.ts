@@ -150,7 +150,7 @@ export async function withdrawDriverRoute(
     for (const h of affected) updateHaul(db, h.id, { flag: "route_withdrawn" });
     emit(del);
   });
-  await departuresWithdrawn(deps.context(), { uri: row.uri, driverUri: row.driverUri });
+  await departuresWithdrawn(deps.context(), row.driverUri);
   return { route: { ...snapshot, status: "withdrawn" }, flaggedHauls: affected.map((h) => h.uri) };
 }
 
@@ -188,7 +188,7 @@ export async function withdrawDriverDeparture(
     for (const h of affected) updateHaul(db, h.id, { flag: DEPARTURE_WITHDRAWN });
     emit(update);
   });
-  await departuresWithdrawn(deps.context(), { uri: row.uri, driverUri: row.driverUri });
+  await departuresWithdrawn(deps.context(), row.driverUri);
   return { route: after, flaggedHauls: affected.map((h) => h.uri) };
 }
 

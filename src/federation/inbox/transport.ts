@@ -8,7 +8,7 @@ import {
   routeGraphGrew,
 } from "../../transport/federate.js";
 import { departuresWithdrawn, replanAfterRefusal } from "../../transport/federate-replan.js";
-import { DEPARTURE_WITHDRAWN } from "../../transport/replan.js";
+import { DEPARTURE_WITHDRAWN, NO_WAY, REPLANNED } from "../../transport/replan.js";
 import { applyHaulEvent } from "../../transport/hauls.js";
 import { type HaulStep, haulStepRecorded, haulStepSettled } from "../../transport/haul-observers.js";
 import { fieldsOf, releaseIfCarriedHere, stateOf } from "../../transport/haul-rows.js";
@@ -87,7 +87,7 @@ export async function onRouteActivity(ctx: Ctx, activity: Create | Update, objec
   // A replay stored nothing, so it asks nobody anything.
   if (stored) await routeGraphGrew(ctx);
   // A departure withdrawn may strand a chain segment or an exchange leg we asked for.
-  if (stored && departureLost) await departuresWithdrawn(ctx, { uri: routeUri, driverUri: activity.actorId!.href });
+  if (stored && departureLost) await departuresWithdrawn(ctx, activity.actorId!.href);
   return true;
 }
 
@@ -105,7 +105,7 @@ export async function onRouteDelete(ctx: Ctx, del: Delete): Promise<boolean> {
       if (h.status !== "received" && h.status !== "cancelled") updateHaul(db, h.id, { flag: "route_withdrawn" });
     return true;
   });
-  if (fresh) await departuresWithdrawn(ctx, { uri: route.uri, driverUri: route.driverUri });
+  if (fresh) await departuresWithdrawn(ctx, route.driverUri);
   return true;
 }
 
@@ -220,9 +220,9 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
             toLeg: event.toLeg ?? null,
           }
         : event.type === "no_way"
-          ? { flag: "no_way" }
+          ? { flag: NO_WAY }
           : event.type === "cancel" && event.replanned === true
-            ? { flag: "replanned" }
+            ? { flag: REPLANNED }
             : event.type === "cancel" && event.departureGone === true
               ? { flag: DEPARTURE_WITHDRAWN }
               : {};
