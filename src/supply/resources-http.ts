@@ -4,7 +4,8 @@ import { requireAdmin } from "../http/auth.js";
 import type { App, HttpDeps } from "../http/types.js";
 import { HttpProblem, validationProblem } from "../lib/problem.js";
 import { addUnit, findKind, insertKind, listKinds, listUnits } from "./catalogue-store.js";
-import { CATEGORIES, isHttpUrl, validateNewKind, validateUnitCode } from "./resources.js";
+import { isHttpUrl } from "../lib/url.js";
+import { CATEGORIES, validateNewKind, validateUnitCode } from "./resources.js";
 
 /** The resource catalogue: kinds (with stable URIs other nodes can adopt) and units. */
 export function registerResourceRoutes(app: App, deps: HttpDeps): void {

@@ -3,6 +3,7 @@
  * kind or a unit. Persistence lives in catalogue-store.ts.
  */
 import type { InvalidParam } from "../lib/problem.js";
+import { isHttpUrl } from "../lib/url.js";
 
 export const CATEGORIES = [
   "food",
@@ -96,11 +97,3 @@ export function validateUnitCode(code: string): InvalidParam[] {
   return UNIT_CODE.test(code) ? [] : [{ name: "code", reason: "must be 1-32 lower-case letters, digits or -, starting with a letter" }];
 }
 
-export function isHttpUrl(text: string): boolean {
-  try {
-    const u = new URL(text);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
-}

@@ -210,15 +210,25 @@ async function attemptReplan(
     : null;
   const resend = widened && widened.partiesJson !== before!.partiesJson ? await prepareHaulOffer(ctx, widened) : null;
   const cancel = { type: "cancel" } as const;
+  // A chain keeps its URI, so its superseded segments need no pointer; a
+  // haul of one departure points to what took its place.
+  const replacedBy = "haul" in subject ? (chainUri ?? newRows[0]!.uri) : undefined;
   const cancels = await Promise.all(
-    superseded.map((h) => prepareHaulEvent(ctx, h, { ...cancel, haul: h.uri, replanned: true }, config.handle)),
+    superseded.map((h) =>
+      prepareHaulEvent(
+        ctx,
+        h,
+        { ...cancel, haul: h.uri, replanned: true, ...(replacedBy ? { replacedBy } : {}) },
+        config.handle,
+      ),
+    ),
   );
   const offers: PreparedActivity[] = await Promise.all(newRows.map((r) => prepareHaulOffer(ctx, r)));
   const released: string[] = [];
   const ok = commitWithActivities(ctx.data, (emit) => {
     if (!unchanged()) return false;
     for (const h of superseded) {
-      updateHaul(db, h.id, { status: "cancelled", flag: REPLANNED });
+      updateHaul(db, h.id, { status: "cancelled", flag: REPLANNED, replacedBy: replacedBy ?? null });
       const route = releaseIfCarriedHere(db, h, cancel);
       if (route) released.push(route);
     }

@@ -232,6 +232,7 @@ export function serializeHaul(h: HaulRow) {
     difference: h.difference,
     handedOverAt: JSON.parse(h.handedOverJson) as string[],
     flag: h.flag,
+    replacedBy: h.replacedBy,
     chain: h.chainUri ? { uri: h.chainUri, index: h.chainIndex, length: h.chainLength } : null,
     updatedAt: new Date(h.updatedAt).toISOString(),
   };

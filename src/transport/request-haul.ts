@@ -104,6 +104,7 @@ export function haulRowOf(
     difference: null,
     handedOverJson: "[]",
     flag: null,
+    replacedBy: null,
     chainUri: chain?.uri ?? null,
     chainIndex: chain?.index ?? null,
     chainLength: chain?.length ?? null,

@@ -209,8 +209,10 @@ t.test("three communities, two drivers: routes link the federation, hauls are ac
     return old?.status === "cancelled" && old.flag === "replanned" && fresh ? fresh : null;
   }, "A to re-plan the haul whose departure was withdrawn");
   t.same([replacement.from, replacement.to, replacement.quantity, replacement.chain ?? null], [a.actorUrl, b.actorUrl, 60, null]);
+  t.equal((await a.getJson("/api/hauls")).items.find((x: any) => x.uri === kept.uri).replacedBy, replacement.uri, "A's old haul points to its replacement");
   await eventually(async () => (await (await d2api("/api/driver/hauls")).json()).open.some((h: any) => h.uri === replacement.uri), "D2 to be asked");
   await eventually(async () => (await b.getJson("/api/hauls")).items.find((x: any) => x.uri === kept.uri)?.flag === "replanned", "B to hear the old haul was re-planned");
+  t.equal((await b.getJson("/api/hauls")).items.find((x: any) => x.uri === kept.uri).replacedBy, replacement.uri, "and B's copy points to the replacement too");
 
   // Withdrawing the whole route: nothing left on it to flag, and it leaves the graph.
   const withdrawn = await d1api(`/api/driver/routes/${route.id}`, { method: "DELETE" });

@@ -1,9 +1,9 @@
 import "../../src/lib/runtime-shims.js";
-import { Accept, Create, Offer, Proposal } from "@fedify/vocab";
+import { Accept, Create, Note, Offer, PropertyValue, Proposal } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
 import t from "tap";
 import type { HaulRow } from "../../src/db/schema/transport.js";
-import { chainLinkOf, haulEventOf, haulPayloadOf, toHaulAccept, toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/haul.js";
+import { chainLinkOf, HAUL_EVENT_ATTACHMENT, haulEventOf, haulPayloadOf, toHaulAccept, toHaulEventCreate, toHaulOffer } from "../../src/federation/mappers/haul.js";
 import { routePayloadOf, toRouteProposal } from "../../src/federation/mappers/route.js";
 import { initialLegs } from "../../src/transport/capacity.js";
 import type { RouteSnapshot } from "../../src/transport/store.js";
@@ -84,6 +84,7 @@ const haul: HaulRow = {
   difference: null,
   handedOverJson: "[]",
   flag: null,
+  replacedBy: null,
   chainUri: null,
   chainIndex: null,
   chainLength: null,
@@ -119,6 +120,24 @@ t.test("a haul request, its acceptance and a later step survive the round trip",
   const note = await (await Create.fromJsonLd(createJson, options)).getObject(options);
   t.same(note ? await haulEventOf(note) : null, received);
   t.equal(note?.replyTargetId?.href, haul.uri, "the Note replies to the haul request");
+});
+
+t.test("a re-planned cancel names what replaced it; a pointer that is no http(s) URL is dropped", async (t) => {
+  const roundTrip = async (e: object) => {
+    const create = toHaulEventCreate(e as never, new URL("https://a.example/activities/5"), new URL("https://a.example/activities/5/note"), new URL(haul.requesterUri), [route.driverUri]);
+    const note = await (await Create.fromJsonLd(await create.toJsonLd({ format: "compact", contextLoader: loader }), options)).getObject(options);
+    return { note, event: note ? await haulEventOf(note) : null };
+  };
+  const next = "https://a.example/hauls/0b0e5a1e-0000-4000-8000-000000000002";
+  const good = await roundTrip({ type: "cancel", haul: haul.uri, replanned: true, replacedBy: next });
+  t.equal(good.event?.replacedBy, next);
+  t.match(String(good.note?.content), `re-planned on other departures, as <a href="${next}">${next}</a>`, "the Note links it");
+  // What another node might send: the step's JSON as it arrives.
+  for (const bad of ["javascript:alert(1)", "not a url", 42]) {
+    const value = JSON.stringify({ type: "cancel", haul: haul.uri, replanned: true, replacedBy: bad });
+    const note = new Note({ attachments: [new PropertyValue({ name: HAUL_EVENT_ATTACHMENT, value })] });
+    t.same(await haulEventOf(note), { type: "cancel", haul: haul.uri, replanned: true }, `${JSON.stringify(bad)} is dropped, the step kept`);
+  }
 });
 
 t.test("a segment of a chain carries its link in the Offer's context and says where it stands in summary", async (t) => {

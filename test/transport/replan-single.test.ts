@@ -66,6 +66,9 @@ t.test("its only driver declines: a new haul is asked of another departure's dri
   t.equal(sent.length, 2, "a cancel and an Offer");
   t.match(sent[0]!.text, /\\"type\\":\\"cancel\\",.*\\"replanned\\":true/);
   t.match(sent[0]!.text, /re-planned on other departures/, "saying why in words");
+  const fresh = db.select().from(haulsTable).all()[1]!.uri;
+  t.ok(sent[0]!.text.includes(`\\"replacedBy\\":\\"${fresh}\\"`), "the cancel names the haul that replaced it");
+  t.ok(sent[0]!.text.includes(`<a href=\\"${fresh}\\">`), "and links it in the Note");
   t.same(sent[0]!.to, [driver("x")]);
   t.ok(sent[1]!.text.includes('"Offer"') && sent[1]!.to.includes(driver("z")), "z is offered the new haul");
 
@@ -81,10 +84,19 @@ t.test("its only driver declines: a new haul is asked of another departure's dri
     ],
     "the API shows both",
   );
+  t.same(
+    listed.map((h: any) => h.replacedBy),
+    [fresh, null],
+    "the old one points to the new one",
+  );
   const admin = new FormClient(node);
   await admin.login({ as: "admin", token: node.token });
   const page = (await admin.get("/admin")).body;
-  t.match(page, /cancelled <strong>\(re-planned: asked of other drivers\)<\/strong>/, "the dashboard says why in words");
+  t.match(
+    page,
+    /cancelled <strong>\(re-planned: asked of other drivers\)<\/strong>/,
+    "the dashboard says why in words",
+  );
 });
 
 t.test("its accepted departure's route is withdrawn: a chain of two segments replaces it", async (t) => {
@@ -121,6 +133,8 @@ t.test("its accepted departure's route is withdrawn: a chain of two segments rep
   const sent = sentActivities(db).slice(before);
   t.same(sent[0]!.to, [driver("x")], "x hears the haul was re-planned");
   t.match(sent[0]!.text, /\\"replanned\\":true/);
+  t.ok(sent[0]!.text.includes(`\\"replacedBy\\":\\"${rows[1]!.chainUri}\\"`), "naming the chain that replaced it");
+  t.equal(rows[0]!.replacedBy, rows[1]!.chainUri, "and so does the old haul's row");
   t.ok(
     [driver("y"), driver("w")].every((d) => sent.some((s) => s.text.includes('"Offer"') && s.to.includes(d))),
     "y and w are offered their segments",

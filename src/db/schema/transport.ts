@@ -120,6 +120,11 @@ export const haulsTable = sqliteTable(
     /** Set when the route or departure carrying it was withdrawn or changed. */
     flag: text("flag"),
     /**
+     * A haul of one departure cancelled by a re-plan: the URI of the haul that
+     * replaced it, or of the chain when the new way needs hand-overs.
+     */
+    replacedBy: text("replaced_by"),
+    /**
      * A way that needs several drivers is requested as one haul per segment,
      * linked by the chain's URI; index from 0 in driving order. All null for
      * a haul carried by one departure.

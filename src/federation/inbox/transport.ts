@@ -222,7 +222,7 @@ export async function onHaulEvent(ctx: Ctx, activity: Accept | Create, carrier: 
         : event.type === "no_way"
           ? { flag: NO_WAY }
           : event.type === "cancel" && event.replanned === true
-            ? { flag: REPLANNED }
+            ? { flag: REPLANNED, replacedBy: event.replacedBy ?? null }
             : event.type === "cancel" && event.departureGone === true
               ? { flag: DEPARTURE_WITHDRAWN }
               : {};

@@ -2,6 +2,7 @@ import { Accept, Create, Intent, Measure, Note, Offer, Proposal, PropertyValue }
 import { parseDecimal } from "@fedify/vocab-runtime";
 import { Temporal } from "@js-temporal/polyfill";
 import type { HaulRow } from "../../db/schema/transport.js";
+import { isHttpUrl } from "../../lib/url.js";
 import { HAUL_STATUSES, type HaulEvent, type HaulStatus } from "../../transport/hauls.js";
 import { escapeHtml } from "../../web/html.js";
 import { attachmentValue, DELIVER_SERVICE } from "./route.js";
@@ -64,6 +65,8 @@ export type HaulEventPayload = HaulEvent & {
   readonly toLeg?: number;
   /** On a cancel: the segment was superseded by a re-plan of its chain (not the whole request withdrawn). */
   readonly replanned?: true;
+  /** On a replanned cancel of a haul of one departure: the haul (or chain) that replaced it. */
+  readonly replacedBy?: string;
   /** On a cancel: the departure it was accepted on was withdrawn; its driver no longer carries it (the requester asks again). */
   readonly departureGone?: true;
 };
@@ -209,8 +212,12 @@ export function toHaulEventCreate(
       : e.type === "cancel" && e.departureGone
         ? "Haul cancelled: the departure it was accepted on was withdrawn; other drivers are asked"
         : e.type === "cancel" && e.replanned
-          ? "Haul cancelled: it was re-planned on other departures"
+          ? `Haul cancelled: it was re-planned on other departures${e.replacedBy ? ", as" : ""}`
           : `Haul ${e.type.replace("_", " ")}${"quantity" in e ? `: ${e.quantity}` : ""}${"stop" in e ? ` at ${e.stop}` : ""}`;
+  const replacement =
+    e.type === "cancel" && e.replanned && e.replacedBy
+      ? ` <a href="${escapeHtml(e.replacedBy)}">${escapeHtml(e.replacedBy)}</a>`
+      : "";
   const tos = recipients.map((r) => new URL(r));
   return new Create({
     id: activityId,
@@ -220,7 +227,7 @@ export function toHaulEventCreate(
       id: noteId,
       attribution: actor,
       replyTarget: new URL(e.haul),
-      content: `<p>${escapeHtml(text)}</p>`,
+      content: `<p>${escapeHtml(text)}${replacement}</p>`,
       tos,
       attachments: [new PropertyValue({ name: HAUL_EVENT_ATTACHMENT, value: JSON.stringify(e) })],
     }),
@@ -234,7 +241,13 @@ export async function haulEventOf(object: {
   if (raw === null) return null;
   try {
     const v = JSON.parse(raw) as HaulEventPayload;
-    return typeof v.haul === "string" && typeof v.type === "string" ? v : null;
+    if (typeof v.haul !== "string" || typeof v.type !== "string") return null;
+    // A pointer we would store and show as a link: only an http(s) URL.
+    if (v.replacedBy !== undefined && !(typeof v.replacedBy === "string" && isHttpUrl(v.replacedBy))) {
+      const { replacedBy: _dropped, ...rest } = v;
+      return rest as HaulEventPayload;
+    }
+    return v;
   } catch {
     return null;
   }

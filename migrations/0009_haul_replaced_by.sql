@@ -1,0 +1,1 @@
+ALTER TABLE `transport_hauls` ADD `replaced_by` text;
