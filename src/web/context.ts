@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Community } from "../community/service.js";
+import type { Language } from "../config.js";
 import type { HttpDeps } from "../http/types.js";
 import { HttpProblem } from "../lib/problem.js";
 import type { Csrf } from "./csrf.js";
@@ -16,8 +17,8 @@ export interface Web {
   readonly sessions: WebSessions;
   readonly csrf: Csrf;
   readonly t: Strings;
-  /** The pages' language (`<html lang>`), the code of `t`. */
-  readonly lang: string;
+  /** The pages' language (`<html lang>`), the code of `t` and of the message catalog. */
+  readonly lang: Language;
   readonly exchange: ExchangeView;
   readonly communityPath: string;
   readonly secureCookies: boolean;

@@ -1,9 +1,11 @@
+import type { Language } from "../config.js";
 import type { DepartureInput } from "../transport/departure-actions.js";
 import { instantOfLocal, isTimeZone } from "../transport/schedule.js";
 import type { RouteSnapshot } from "../transport/store.js";
 import type { FormFields } from "./forms.js";
 import { html, type SafeHtml } from "./html.js";
 import { csrfField, when } from "./layout.js";
+import { localizeMessage } from "./localize.js";
 import type { FieldErrors } from "./route-form.js";
 import type { Strings } from "./strings.js";
 
@@ -83,10 +85,11 @@ export function parseRoom(form: FormFields, t: Strings): ParsedRoom {
 
 /**
  * Where a refusal of the shared departure use case (named in the API's
- * terms) belongs on these forms, in the page's language where the reason is
- * one the form knows; null when it names no field of the form.
+ * terms) belongs on these forms, in the page's language (the forms' own
+ * wording where they have one, else the message catalog's); null when it
+ * names no field of the form.
  */
-export function departureErrorOf(field: string, reason: string, t: Strings): [string, string] | null {
+export function departureErrorOf(field: string, reason: string, t: Strings, lang: Language): [string, string] | null {
   if (!["at", "capacityKg", "capacityM3"].includes(field)) return null;
   const horizon = /beyond the (\d+)-day planning horizon/.exec(reason);
   const say =
@@ -100,7 +103,7 @@ export function departureErrorOf(field: string, reason: string, t: Strings): [st
             ? t.errRoomNeeded
             : reason === "must not be negative"
               ? t.errNegative
-              : reason;
+              : localizeMessage(reason, lang);
   return [field, say];
 }
 

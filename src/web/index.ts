@@ -10,6 +10,7 @@ import { Csrf } from "./csrf.js";
 import { type ExchangeView, noExchanges } from "./exchange-view.js";
 import { formOf, parseForm } from "./forms.js";
 import { html } from "./html.js";
+import { localizeMessage } from "./localize.js";
 import { registerAdminPages } from "./pages-admin.js";
 import { registerDriverPages } from "./pages-driver.js";
 import { registerDriverDeparturePages } from "./pages-driver-departures.js";
@@ -90,8 +91,15 @@ export async function registerWebPages(app: App, deps: HttpDeps, options: WebOpt
         return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
       }
       if (status >= 500) request.log.error({ err: error }, "web page failed");
-      const detail = problem?.detail ?? (status >= 500 ? web.t.errorInternal : (error as Error).message);
-      const fields = problem?.errors ?? [];
+      const detail = localizeMessage(
+        problem?.detail ?? (status >= 500 ? web.t.errorInternal : (error as Error).message),
+        web.lang,
+      );
+      // Field names stay as posted (they are the form's and the API's names); their reasons are read.
+      const fields = (problem?.errors ?? []).map((f) => ({
+        name: f.name,
+        reason: localizeMessage(f.reason, web.lang),
+      }));
       const back = backLink(request.headers.referer, config.origin);
       const body = html`<h1>${web.t.errorTitle(status)}</h1>
 <div class="error" role="alert">${fields.length ? html`<ul>${fields.map((f) => html`<li><strong>${f.name}</strong>: ${f.reason}</li>`)}</ul>` : html`<p>${detail}</p>`}</div>

@@ -19,6 +19,7 @@ import { done, render, requireCoordinatorViewer, stateOf, type Web } from "./con
 import { type FormFields, day, formOf, num, text } from "./forms.js";
 import { html, type SafeHtml } from "./html.js";
 import { dayOf, field, postForm, when } from "./layout.js";
+import { localizeMessage } from "./localize.js";
 import { exchangeSections } from "./pages-exchange.js";
 
 const KINDS = { offers: "offer", needs: "need" } as const satisfies Record<string, ItemKind>;
@@ -125,7 +126,7 @@ ${
   failures.length === 0
     ? html`<p class="empty">${t.noFailures}</p>`
     : html`<table><thead><tr><th scope="col">${t.activity}</th><th scope="col">${t.inbox}</th><th scope="col">${t.reason}</th><th scope="col">${t.at}</th></tr></thead><tbody>${failures.map(
-        (f) => html`<tr><td>${f.activityType ?? ""} <span class="muted">${f.activityId ?? ""}</span></td><td>${f.inboxUrl}</td><td>${f.reason}${f.error ? html`: ${f.error}` : ""}</td><td>${when(f.failedAt)}</td></tr>`,
+        (f) => html`<tr><td>${f.activityType ?? ""} <span class="muted">${f.activityId ?? ""}</span></td><td>${f.inboxUrl}</td><td>${localizeMessage(f.reason, web.lang)}${f.error ? html`: ${f.error}` : ""}</td><td>${when(f.failedAt)}</td></tr>`,
       )}</tbody></table>`
 }
 </section>`;

@@ -68,7 +68,7 @@ export function registerDriverDeparturePages(app: App, web: Web): void {
       return new Map([[err.field, t.errBelowBooked(err.booked, unit, `${stop(err.leg)} → ${stop(err.leg + 1)}`)]]);
     }
     const problem = err instanceof HttpProblem ? err.problem : null;
-    const fields = (problem?.errors ?? []).map((e) => departureErrorOf(e.name, e.reason, t));
+    const fields = (problem?.errors ?? []).map((e) => departureErrorOf(e.name, e.reason, t, web.lang));
     if (!problem || fields.length === 0 || fields.some((f) => f === null)) throw err;
     return new Map(fields as [string, string][]);
   };

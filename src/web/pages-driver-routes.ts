@@ -72,7 +72,7 @@ ${renderRouteForm({ t, csrf: stateOf(request).csrf, known: known(), selfUri: sel
     } catch (err) {
       // The use case's own refusals (a stop that is no community, no departure soon enough) go beside their fields too.
       const problem = err instanceof HttpProblem ? err.problem : null;
-      const fields = (problem?.errors ?? []).map((e) => formErrorOf(e.name, e.reason, parsed.rows, t));
+      const fields = (problem?.errors ?? []).map((e) => formErrorOf(e.name, e.reason, parsed.rows, t, web.lang));
       if (!problem || fields.length === 0 || fields.some((f) => f === null)) throw err;
       return showForm(request, reply, driver, form, new Map(fields as [string, string][]), problem.status);
     }

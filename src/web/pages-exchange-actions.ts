@@ -4,6 +4,7 @@ import { HttpProblem } from "../lib/problem.js";
 import { done, render, requireCoordinatorViewer, type Web } from "./context.js";
 import { formOf, num, text } from "./forms.js";
 import { html } from "./html.js";
+import { localizeMessage } from "./localize.js";
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const ROUND_DEFAULTS = { answerSeconds: 86_400, horizonDays: 14 } as const;
@@ -42,7 +43,7 @@ export function exchangePages(feature: ExchangeFeature): (app: App, web: Web) =>
         if ("awaiting" in result) {
           const body = html`<h1>${t.ratificationTitle}</h1>
 <p role="status">${t.ratificationOpened}</p>
-<p>${t.ratificationReasons}:</p><ul>${result.reasons.map((r) => html`<li>${r}</li>`)}</ul>
+<p>${t.ratificationReasons}:</p><ul>${result.reasons.map((r) => html`<li>${localizeMessage(r, web.lang)}</li>`)}</ul>
 <p><a href="/me">${t.membersVote}</a> · <a href="/admin#exchanges">${t.backToDashboard}</a></p>`;
           return render(web, request, reply, t.ratificationTitle, body, 202);
         }

@@ -3,6 +3,7 @@ import { exchangeIdOf } from "./exchange-source.js";
 import type { ExchangeLegView, ExchangeProposalView, PlanningRoundView } from "./exchange-view.js";
 import { html, type SafeHtml } from "./html.js";
 import { field, postForm, when } from "./layout.js";
+import { localizeMessage } from "./localize.js";
 
 const STAGES = ["gathering", "solving", "sending"] as const;
 
@@ -47,7 +48,9 @@ function agreementLegs(web: Web, legs: readonly ExchangeLegView[]): SafeHtml {
   return html`<ol class="legs">${legs.map(
     (l) =>
       html`<li>${l.fromName ?? l.from} → ${l.toName ?? l.to} · ${l.driver ? (l.driverName ?? l.driver) : html`<em>${t.noDriverYet}</em>`} · ${t.legAttempts(l.attempts ?? 0)}${l.departsAt ? html` · ${t.departs} ${when(l.departsAt)}` : ""}${
-        l.unserved ? html`<p class="warn" role="status"><strong>⚠ ${t.legUnserved}</strong> ${l.unserved}</p>` : ""
+        l.unserved
+          ? html`<p class="warn" role="status"><strong>⚠ ${t.legUnserved}</strong> ${localizeMessage(l.unserved, web.lang)}</p>`
+          : ""
       }</li>`,
   )}</ol>`;
 }
@@ -61,7 +64,7 @@ function proposalCard(web: Web, p: ExchangeProposalView, csrf: string): SafeHtml
   const xid = exchangeIdOf(p.id);
   return html`<article class="card" aria-label="${label}"><h3>${p.quantity} ${p.unit} ${resource}</h3>
 <p>${t.from}: ${from}<br>${t.to}: ${to}${p.deadline ? html`<br>${t.answerBy}: ${when(p.deadline)}` : ""}</p>
-<p>${t.planCheck}: <strong>${t.verifyStatus[p.verify]}</strong>${p.verifyDetail ? html` <span class="muted">(${p.verifyDetail})</span>` : ""}</p>
+<p>${t.planCheck}: <strong>${t.verifyStatus[p.verify]}</strong>${p.verifyDetail ? html` <span class="muted">(${localizeMessage(p.verifyDetail, web.lang)})</span>` : ""}</p>
 ${
   p.legs.length
     ? html`<p>${t.legs}:</p><ol>${p.legs.map(
@@ -104,7 +107,7 @@ function roundSection(web: Web, round: PlanningRoundView | null, csrf: string): 
     }</p>`;
   }
   const last = round.failure
-    ? html`<p class="error" role="alert">${t.roundFailed}: ${round.failure}</p>`
+    ? html`<p class="error" role="alert">${t.roundFailed}: ${localizeMessage(round.failure, web.lang)}</p>`
     : round.result
       ? html`<p>${t.lastRound}: ${when(round.finishedAt)} · ${t.roundResult(round.result.proposals)} · <a href="${round.result.path}">${t.viewRound}</a></p>`
       : html`<p class="empty">${t.noRoundYet}</p>`;

@@ -1,3 +1,4 @@
+import type { Language } from "../config.js";
 import type { KnownCommunity } from "../transport/communities.js";
 import type { Vehicle } from "../transport/drivers.js";
 import type { RouteInput } from "../transport/route-actions.js";
@@ -6,6 +7,7 @@ import { type DepartureSpec, instantOfLocal, isTimeZone, WEEKDAYS } from "../tra
 import type { FormFields } from "./forms.js";
 import { html, type SafeHtml } from "./html.js";
 import { csrfField } from "./layout.js";
+import { localizeMessage } from "./localize.js";
 import type { Strings } from "./strings.js";
 
 /**
@@ -113,14 +115,16 @@ export function parseRouteForm(form: FormFields, c: FormContext): Parsed {
 
 /**
  * Where a refusal of the shared route use case (named in the API's terms)
- * belongs on this form, with its reason in the page's language where the
- * reason is one the form knows; null when it names no field of the form.
+ * belongs on this form, with its reason in the page's language (the form's
+ * own wording where it has one, else the message catalog's); null when it
+ * names no field of the form.
  */
 export function formErrorOf(
   apiField: string,
   reason: string,
   rows: readonly number[],
   t: Strings,
+  lang: Language,
 ): [string, string] | null {
   const say = (r: string) =>
     r === "is in the past"
@@ -135,7 +139,7 @@ export function formErrorOf(
               ? t.errTimeZone
               : /^none falls within the next (\d+) days$/.test(r)
                 ? t.errNoneSoon(Number(/\d+/.exec(r)?.[0]))
-                : r;
+                : localizeMessage(r, lang);
   let m = /^stops\[(\d+)\]$/.exec(apiField);
   if (m) return [`stop${rows[Number(m[1])] ?? 1}`, say(reason)];
   m = /^legs\[(\d+)\]\.(distanceKm|durationMinutes)$/.exec(apiField);
