@@ -22,12 +22,17 @@ const ROUTES = 4;
 
 export type Capacity = "binding" | "loose";
 
-/** `loose` gives every leg room to spare, to time the planner when no capacity is shared. */
+/**
+ * `loose` gives every leg room to spare, to time the planner when no capacity
+ * is shared. `roomScale` multiplies the room of `binding` legs: above 1, fewer
+ * legs fill up (the same network and goods otherwise).
+ */
 export function generateProblem(
   communities: number,
   resources: number,
   capacity: Capacity = "binding",
   seed = 1,
+  roomScale = 1,
 ): Problem {
   const rnd = rng(seed * 1_000_003 + communities * 101 + resources);
   const xs = Float64Array.from({ length: communities }, () => rnd() * SIDE_KM);
@@ -37,7 +42,7 @@ export function generateProblem(
   for (const [i, j, d] of nearestPairs(xs, ys, ROUTES)) {
     // Room on a leg grows with the number of resources, so binding legs stay a minority.
     const spread = 0.2 + 2 * rnd() * rnd();
-    const room = capacity === "loose" ? 1e9 : resources * 25 * spread;
+    const room = capacity === "loose" ? 1e9 : resources * 25 * spread * roomScale;
     legs.push({
       id: `leg-${i}-${j}`,
       from: cid(i),
