@@ -27,18 +27,23 @@ const apiNeed = (node: TestNode, body: Record<string, unknown>) =>
     payload: JSON.stringify({ priority: "essential", delivery: { lat: 45.46, lon: 9.19, name: "Milano" }, ...body }),
   });
 
-t.test("a Spanish page shows the domain's refusals in Spanish; the API keeps them English", async (t) => {
-  const node = await buildTestApp(t, { language: "es" });
-  const { admin, csrf } = await dashboard(node);
-
-  const past = await admin.post("/admin/needs", {
+/** The dashboard's need form, posted with these fields changed. */
+const formNeed = (admin: FormClient, csrf: string, fields: Record<string, string>) =>
+  admin.post("/admin/needs", {
     _csrf: csrf,
     resource: "grain",
     quantity: "40",
     priority: "essential",
-    neededBy: PAST,
+    neededBy: SOON,
     ...place,
+    ...fields,
   });
+
+t.test("a Spanish page shows the domain's refusals in Spanish; the API keeps them English", async (t) => {
+  const node = await buildTestApp(t, { language: "es" });
+  const { admin, csrf } = await dashboard(node);
+
+  const past = await formNeed(admin, csrf, { neededBy: PAST });
   t.equal(past.statusCode, 400);
   t.match(past.body, /<html lang="es">/);
   t.match(past.body, /<h1>Revisa el formulario<\/h1>/);
@@ -55,14 +60,7 @@ t.test("a Spanish page shows the domain's refusals in Spanish; the API keeps the
   t.same(api.json().errors, [{ name: "neededBy", reason: "is already in the past" }], "the API's reason is English");
   t.equal(api.json().detail, "neededBy: is already in the past");
 
-  const unknown = await admin.post("/admin/needs", {
-    _csrf: csrf,
-    resource: "turnips",
-    quantity: "40",
-    priority: "essential",
-    neededBy: SOON,
-    ...place,
-  });
+  const unknown = await formNeed(admin, csrf, { resource: "turnips" });
   t.equal(unknown.statusCode, 400);
   t.match(
     unknown.body,
@@ -86,14 +84,7 @@ t.test("a Spanish page shows the domain's refusals in Spanish; the API keeps the
 t.test("an English page shows the same refusal as the domain wrote it", async (t) => {
   const node = await buildTestApp(t);
   const { admin, csrf } = await dashboard(node);
-  const past = await admin.post("/admin/needs", {
-    _csrf: csrf,
-    resource: "grain",
-    quantity: "40",
-    priority: "essential",
-    neededBy: PAST,
-    ...place,
-  });
+  const past = await formNeed(admin, csrf, { neededBy: PAST });
   t.equal(past.statusCode, 400);
   t.match(past.body, /<li><strong>neededBy<\/strong>: is already in the past<\/li>/);
 });
